@@ -1,0 +1,93 @@
+"""Loading plans: files → documents (text + metadata) → structure-following chunks.
+
+    corpus = ingest.load("corpus/")
+    corpus.documents, corpus.chunks, corpus.errors
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .chunking import DEFAULT_MAX_WORDS, Chunk, chunk_blocks
+from .loaders import SUPPORTED, IngestError, Source, read
+from .metadata import citation, extract, issuer
+from .structure import body_end, parse
+
+__all__ = ["Document", "Corpus", "load", "load_sources", "document_from", "IngestError", "Chunk", "citation", "issuer"]
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    text: str
+    meta: dict
+    path: str = ""
+    format: str = "txt"
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Corpus:
+    documents: list[Document] = field(default_factory=list)
+    chunks: list[Chunk] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def document_from(source: Source, max_words: int = DEFAULT_MAX_WORDS) -> tuple[Document, list[Chunk]]:
+    blocks = parse(source.text)
+    meta = extract(source.text, blocks, body_end(source.text))
+    if source.title:
+        meta["title"] = source.title
+    doc = Document(source.id, source.text, meta, source.path, source.format)
+    chunks = chunk_blocks(doc.id, doc.text, blocks, max_words)
+    if not chunks:
+        raise IngestError(f"{source.path}: no searchable text after removing headers and signatures")
+    return doc, chunks
+
+
+def _files(paths) -> list[Path]:
+    out = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
+        else:
+            out.append(p)
+    return out
+
+
+def load_sources(paths) -> tuple[list[Source], list[str]]:
+    """Read every file under ``paths``; unreadable ones become error messages, the rest go in."""
+    sources, errors, seen = [], [], set()
+    for f in _files([paths] if isinstance(paths, (str, Path)) else paths):
+        if f.suffix.lower() not in SUPPORTED:
+            errors.append(f"{f}: skipped, unsupported file type {f.suffix or '(none)'}")
+            continue
+        try:
+            for s in read(f):
+                if s.id in seen:
+                    errors.append(f"{f}: skipped, document id {s.id!r} already taken by another file")
+                    continue
+                seen.add(s.id)
+                sources.append(s)
+        except IngestError as e:
+            errors.append(str(e))
+    return sources, errors
+
+
+def load(paths="corpus", max_words: int = DEFAULT_MAX_WORDS) -> Corpus:
+    sources, errors = load_sources(paths)
+    corpus = Corpus(errors=errors)
+    for s in sources:
+        try:
+            doc, chunks = document_from(s, max_words)
+        except IngestError as e:
+            corpus.errors.append(str(e))
+            continue
+        corpus.documents.append(doc)
+        corpus.chunks.extend(chunks)
+    return corpus

@@ -1,0 +1,115 @@
+"""Turning text into index terms, the same way for documents and queries.
+
+Schemes (the evaluation compares them; see README):
+- ``syllable``: normalised, lower-cased syllables;
+- ``syllable_bigram``: syllables plus adjacent pairs ("nước_sạch"), pairs never crossing punctuation;
+- ``word``: underthesea words (segmented before lower-casing), with fixed domain terms.
+
+Every scheme expands the abbreviations staff type ("BHXH" also yields "bảo hiểm xã hội"), so a query
+with the short form finds the long one and back. ``folded_terms`` is the accent-free view, at
+syllable level, since underthesea splits unaccented text into words that never occur.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .abbreviations import ABBREVIATIONS, CODE_PARTS
+from .normalize import fold, normalize
+
+__all__ = ["SCHEMES", "terms", "folded_terms", "syllable_runs", "query_expansion"]
+
+SCHEMES = ("syllable", "syllable_bigram", "word")
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+# Punctuation that ends a run of syllables: pairs never cross it.
+_BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”'‘’|…]+|\s[-–]\s|\n\s*\n")
+
+# Abbreviations as syllable sequences: "kt-xh" -> ("kt", "xh").
+_ABBR = {tuple(_TOKEN.findall(normalize(a))): tuple(_TOKEN.findall(normalize(f))) for a, f in ABBREVIATIONS.items()}
+_ABBR_MAX = max(len(a) for a in _ABBR)
+
+FIXED_WORDS = sorted(
+    {normalize(f) for f in ABBREVIATIONS.values() if " " in f}
+    | {normalize(f).capitalize() for f in ABBREVIATIONS.values() if " " in f}
+    | {"Ủy ban nhân dân", "Hội đồng nhân dân", "Mặt trận Tổ quốc", "Ban Chấp hành", "Ban Thường vụ"}
+)
+
+
+def syllable_runs(text: str) -> list[list[str]]:
+    """Normalised lower-case syllables, in runs split at punctuation."""
+    runs = (_TOKEN.findall(part) for part in _BREAK.split(normalize(text).lower()))
+    return [r for r in runs if r]
+
+
+def _expansions(syllables: list[str]) -> list[str]:
+    """Full forms of the abbreviations in a run; codes like 42-NQ/TW are left alone."""
+    out: list[str] = []
+    i, in_code = 0, False
+    while i < len(syllables):
+        for n in range(min(_ABBR_MAX, len(syllables) - i), 0, -1):
+            full = _ABBR.get(tuple(syllables[i : i + n]))
+            if full is None:
+                continue
+            prev = syllables[i - 1] if i else ""
+            code = n == 1 and syllables[i] in CODE_PARTS and (prev.isdigit() or in_code)
+            if not code:
+                out.extend(full)
+            in_code = code
+            i += n
+            break
+        else:
+            in_code = False
+            i += 1
+    return out
+
+
+def query_expansion(text: str) -> str:
+    """The text with each abbreviation's full form added, for the dense model's query."""
+    extra = [" ".join(_expansions(run)) for run in syllable_runs(text)]
+    extra = [e for e in extra if e]
+    return f"{text} ({'; '.join(extra)})" if extra else text
+
+
+def _with_bigrams(runs: list[list[str]]) -> list[str]:
+    out = [s for run in runs for s in run]
+    out += [f"{a}_{b}" for run in runs for a, b in zip(run, run[1:])]
+    return out
+
+
+@lru_cache(maxsize=1)
+def _word_tokenize():
+    from underthesea import word_tokenize
+
+    return word_tokenize
+
+
+def _words(text: str) -> list[str]:
+    tokens = _word_tokenize()(normalize(text), fixed_words=FIXED_WORDS)
+    out = []
+    for tok in tokens:
+        parts = _TOKEN.findall(tok.lower())
+        if parts:
+            out.append("_".join(parts))
+    return out
+
+
+def terms(text: str, scheme: str = "syllable_bigram") -> list[str]:
+    """Index terms of ``text`` under ``scheme`` (documents and queries alike)."""
+    runs = syllable_runs(text)
+    expanded = [e for e in (_expansions(run) for run in runs) if e]
+    if scheme == "syllable":
+        return [s for run in runs + expanded for s in run]
+    if scheme == "syllable_bigram":
+        return _with_bigrams(runs + expanded)
+    if scheme == "word":
+        extra = _words(" . ".join(" ".join(e) for e in expanded)) if expanded else []
+        return _words(text) + extra
+    raise ValueError(f"unknown term scheme {scheme!r}; choose one of {', '.join(SCHEMES)}")
+
+
+def folded_terms(text: str) -> list[str]:
+    """Accent-free syllables and pairs: "muc tieu" matches "mục tiêu"."""
+    runs = syllable_runs(text)
+    runs += [e for e in (_expansions(run) for run in runs) if e]
+    return _with_bigrams([[fold(s) for s in run] for run in runs])

@@ -1,0 +1,144 @@
+"""Document metadata read from a plan's header and preamble. What is absent stays empty."""
+
+from __future__ import annotations
+
+import re
+
+from .normalize import normalize
+from .structure import _STAMP, Block
+
+__all__ = ["extract", "citation", "issuer"]
+
+_NUMBER = re.compile(r"^\W*Số\s*:\s*(\S.*?)\s*$", re.MULTILINE | re.IGNORECASE)
+_PLACE_DATE = re.compile(
+    r"^\W*([^\n,]{2,40}?),\s*ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})", re.MULTILINE | re.IGNORECASE
+)
+_KINDS = (("CHƯƠNG TRÌNH HÀNH ĐỘNG", "Chương trình hành động"), ("CHƯƠNG TRÌNH", "Chương trình"),
+          ("KẾ HOẠCH", "Kế hoạch"))
+_CODE = re.compile(r"\b(\d{1,5})\s*-\s*(NQ|KH|KL|CTr|Ctr|CT|QĐ|TB)\s*/\s*(TW|TU|HU|TƯ|BCSĐ)\b", re.IGNORECASE)
+_BODY = re.compile(
+    r"(?:^|[.;)]\s*|,\s+)((?:Ban|Ủy ban|Uỷ ban|UBND|Thị ủy|Thị uỷ|Thành ủy|Thành uỷ|Tỉnh ủy|Tỉnh uỷ|Huyện ủy|Hội đồng|Sở)"
+    r"[^.;()\n]{0,70}?)\s+(?:ban hành|xây dựng)\s+(?:kế hoạch|chương trình)", re.IGNORECASE
+)
+_LOCALITY = re.compile(r"trên địa bàn\s+((?:tỉnh|thành phố|thị xã|huyện|quận)\s+(?:[A-ZĐ][\wÀ-ỹ]*\s?){1,3})")
+_TIME = re.compile(r"Thời gian thực hiện\s*:?\s*giai đoạn\s*(\d{4})\s*[-–]\s*(\d{4})", re.IGNORECASE)
+_PAREN_PERIOD = re.compile(r"\(\s*giai đoạn\s*(\d{4})\s*[-–]\s*(\d{4})\s*\)", re.IGNORECASE)
+_BY_YEAR = re.compile(r"đến năm\s*(\d{4})", re.IGNORECASE)
+_VISION = re.compile(r"tầm nhìn(?: đến năm)?\s*(\d{4})", re.IGNORECASE)
+_UNITS = ("tỉnh", "thành phố", "thị xã", "huyện", "quận")
+_NAME = re.compile(r"^[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){1,4}$")
+
+
+def _kind(titles: list[str]) -> tuple[str, bool]:
+    caps = " ".join(titles).upper()
+    kind = next((name for key, name in _KINDS if key in caps), "")
+    return kind, "DỰ THẢO" in caps
+
+
+def _number(head: str) -> tuple[str, str]:
+    """("9491/KH-UBND", "KH-UBND"); a blank number ("Số: -CTr/TU") keeps only the code."""
+    m = _NUMBER.search(head)
+    if not m:
+        return "", ""
+    raw = re.sub(r"\s+", "", m.group(1))
+    code = raw.lstrip("0123456789-/ ")
+    return (raw if raw[:1].isdigit() else ""), code
+
+
+def _date(head: str) -> tuple[str, str, str]:
+    """(place, ISO date as far as known: "2021-08-10" / "2024-03", year)."""
+    m = _PLACE_DATE.search(head)
+    if not m:
+        return "", "", ""
+    place, day, month, year = m.groups()
+    iso = year + (f"-{int(month):02d}" if month else "") + (f"-{int(day):02d}" if month and day else "")
+    return place.strip(" *#"), iso, year
+
+
+def _body(intro: str) -> str:
+    m = _BODY.search(intro)
+    return re.sub(r"\s+", " ", m.group(1)).strip() if m else ""
+
+
+def _signer(tail: str) -> str:
+    lines = [re.sub(r"[*#_]", "", line).strip() for line in tail.splitlines()]
+    lines = [line for line in lines if line and not _STAMP.search(line)]
+    if lines and _NAME.match(lines[-1]) and not lines[-1].isupper():
+        return lines[-1]
+    return ""
+
+
+def _period(titles: str, body: str, headings: str, goals: str) -> dict:
+    m = _TIME.search(body) or _PAREN_PERIOD.search(titles)
+    period = f"{m.group(1)}-{m.group(2)}" if m else ""
+    years = sorted({int(y) for y in _BY_YEAR.findall(headings)}) or sorted({int(y) for y in _BY_YEAR.findall(goals)})
+    vision = _VISION.search(headings) or _VISION.search(titles)
+    vision_year = vision.group(1) if vision else ""
+    target = [y for y in years if str(y) != vision_year]
+    return {"period": period, "target_year": str(max(target)) if target else "", "vision_year": vision_year}
+
+
+def extract(doc: str, blocks: list[Block], body_end: int) -> dict:
+    """Kind, draft flag, number, place, date, issuing body, what it implements, period, signer."""
+    first = next((b.start for b in blocks if b.kind == "heading" and b.rank < 60), len(doc))
+    head = doc[:first]
+    titles = [b.text for b in blocks if b.kind == "title"]
+    preamble = [b.text for b in blocks if b.start < first and b.kind == "para"]
+    headings = " ".join(b.text for b in blocks if b.kind == "heading")
+    goals = " ".join(b.text for b in blocks if any("MỤC TIÊU" in e.title.upper() for e in b.path))
+    kind, draft = _kind(titles)
+    number, code = _number(head)
+    place, date, year = _date(head)
+    intro = " ".join(preamble)
+    body = _body(intro)
+    locality = place or next(iter(_LOCALITY.findall(" ".join(preamble[:1]))), "").strip()
+    implements = []
+    for m in _CODE.finditer(intro):
+        ref = f"{m.group(1)}-{m.group(2).upper().replace('CTR', 'CTr')}/{m.group(3).upper()}"
+        if ref not in implements and ref != number:
+            implements.append(ref)
+    return {
+        "kind": kind,
+        "draft": draft,
+        "number": number,
+        "code": code,
+        "place": place,
+        "locality": locality,
+        "date": date,
+        "year": year,
+        "issuing_body": body,
+        "implements": implements,
+        "signer": _signer(doc[body_end:]),
+        "title": " ".join([kind] + preamble[:1]).strip(),
+        **_period(" ".join(titles + preamble[:1]), " ".join(b.text for b in blocks), headings, goals),
+    }
+
+
+def citation(meta: dict) -> str:
+    """ "Kế hoạch số 9491/KH-UBND ngày 10/8/2021 của Ủy ban nhân dân tỉnh (Đồng Nai)" as far as known."""
+    parts = [("Dự thảo " + meta["kind"].lower()) if meta.get("draft") and meta.get("kind") else meta.get("kind") or "Văn bản"]
+    if meta.get("number"):
+        parts.append(f"số {meta['number']}")
+    date = meta.get("date", "")
+    if len(date) == 10:
+        y, m, d = date.split("-")
+        parts.append(f"ngày {int(d)}/{int(m)}/{y}")
+    elif len(date) == 7:
+        y, m = date.split("-")
+        parts.append(f"tháng {int(m)}/{y}")
+    body = issuer(meta)
+    if body:
+        parts.append(f"của {body}")
+    return " ".join(parts)
+
+
+def issuer(meta: dict) -> str:
+    """The issuing body with its locality: "Ủy ban nhân dân tỉnh Đồng Nai"."""
+    body, locality = meta.get("issuing_body", ""), meta.get("locality", "")
+    if not locality or normalize(locality).lower() in normalize(body).lower():
+        return body
+    for unit in _UNITS:
+        if normalize(body).lower().endswith(unit):
+            name = locality[len(unit):].strip() if normalize(locality).lower().startswith(unit) else locality
+            return f"{body} {name}"
+    return f"{body} ({locality})" if body else locality

@@ -1,0 +1,222 @@
+"""The structure of a plan: blocks of text with their exact spans and heading paths.
+
+The plans arrive as rough text from PDF/Word. What is parsed:
+- headings in the forms they use: markdown ``#``, ``**bold**``, ``I.`` / ``II-``, ``1.``, ``2.1.``, ``a)`` / ``đ)``;
+  a heading run into its sub-heading on one line ("I. MỤC ĐÍCH, YÊU CẦU**1. Mục đích**");
+- lines hard-wrapped inside a paragraph, and sentences broken by a blank line, joined;
+- the signature block, the "Nơi nhận" list, print stamps, page numbers and separators: left out.
+
+The level of a heading comes from its numbering style (roman > arabic > decimal > letter), not from its
+markdown depth, which these files use inconsistently. Numbered paragraphs that are not headings
+("1. Ban Tuyên giáo ... xây dựng kế hoạch ...") still number what follows them ("V.1.a").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["Block", "Entry", "parse", "body_end"]
+
+_TAIL = re.compile(r"^\W*(nơi nhận|t/m\b|tm\.|t/tm|kt\.\s*chủ|tl\.|q\.\s*chủ tịch)", re.IGNORECASE)
+_STAMP = re.compile(r"\d{1,2}/\d{1,2}/\d{4}\s+\d{1,2}:\d{2}")
+_SEPARATOR = re.compile(r"^[\W_]*$|^(trang\s*)?\d{1,3}$", re.IGNORECASE)
+_HEADER = re.compile(r"^(số\s*:|.{2,40},\s*ngày\b.*\bnăm\s*\d{4}\s*$)", re.IGNORECASE)
+_RUN_IN = re.compile(r"(?<=\S)\*\*(?=\s*(?:[IVX]+\s*[.\-–]|\d+(?:\.\d+)*\.|[a-zđ]\))\s|[A-ZĐ]{2})")
+_MD_HEADING = re.compile(r"^#{1,6}\s")
+
+_MARKERS = (  # (kind, pattern, rank)
+    ("roman", re.compile(r"^([IVXL]+)\s*[.\-–)]\s*(?=\S)"), 10),
+    ("decimal", re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s+(?=\S)"), None),
+    ("arabic", re.compile(r"^(\d{1,2})[.)]\s+(?=\S)"), 20),
+    ("letter", re.compile(r"^(?:[-–]\s*)?([a-zđ])\)\s*(?=\S)"), 50),
+    ("bullet", re.compile(r"^([-+•–])\s*(?=\S)"), 60),
+)
+_TERMINAL = (".", ";", ",", "!", "?", "…")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One level of a heading path."""
+
+    rank: int
+    marker: str
+    title: str
+    heading: bool
+
+    def label(self, width: int = 70) -> str:
+        if self.heading or len(self.title) <= width:
+            return self.title
+        return self.title[:width].rsplit(" ", 1)[0] + "…"
+
+
+@dataclass
+class Block:
+    """A paragraph, list item or heading: ``text`` is cleaned, ``doc[start:end]`` is the source."""
+
+    start: int
+    end: int
+    text: str
+    kind: str = "para"  # para | heading | bullet | meta
+    marker: str = ""
+    bullet: str = ""
+    rank: int = 99
+    md_heading: bool = False
+    path: tuple[Entry, ...] = field(default_factory=tuple)
+
+    @property
+    def section(self) -> str:
+        return " › ".join(e.label() for e in self.path)
+
+    def section_no(self) -> str:
+        """Numbering of the block within the plan, e.g. "IV.1.i" (its own marker last)."""
+        markers = [e.marker for e in self.path if e.marker]
+        if self.marker and self.kind != "heading":
+            markers.append(self.marker)
+        out: list[str] = []
+        for m in markers:
+            if out and m.startswith(out[-1] + "."):
+                out[-1] = m
+            else:
+                out.append(m)
+        return ".".join(out)
+
+
+def body_end(text: str) -> int:
+    """Offset where the signature block or the "Nơi nhận" list begins (len(text) if none)."""
+    lines = text.split("\n")
+    offset, ends = 0, []
+    for line in lines:
+        ends.append(offset)
+        offset += len(line) + 1
+    floor = len(text) * 0.5
+    for start, line in zip(ends, lines):
+        if start >= floor and _TAIL.match(_clean(line)):
+            return start
+    return len(text)
+
+
+def _clean(s: str) -> str:
+    s = _MD_HEADING.sub("", s.strip())
+    s = s.replace("**", "").strip()
+    if s.startswith("*") or s.endswith("*"):
+        s = s.strip("*").strip()
+    return re.sub(r"\s+", " ", s.replace("*", ""))
+
+
+def _trim(doc: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span past markup: '#', '*', spaces."""
+    while start < end and doc[start] in "#* \t":
+        start += 1
+    while end > start and doc[end - 1] in "* \t":
+        end -= 1
+    return start, end
+
+
+def _pieces(doc: str, limit: int):
+    """(start, end, md_heading, blank_before) for each line piece, splitting run-in headings."""
+    offset, blank = 0, True
+    for line in doc[:limit].split("\n"):
+        line_start, offset = offset, offset + len(line) + 1
+        if not line.strip():
+            blank = True
+            continue
+        cuts = [0] + [m.start() for m in _RUN_IN.finditer(line) if line[: m.start()].count("**") % 2 == 0
+                      and len(_clean(line[: m.start()])) <= 80] + [len(line)]
+        for a, b in zip(cuts, cuts[1:]):
+            s, e = _trim(doc, line_start + a, line_start + b)
+            if s < e:
+                yield s, e, bool(_MD_HEADING.match(line[a:].lstrip())) or a > 0, blank
+                blank = False
+
+
+def _marker(text: str):
+    for kind, pattern, rank in _MARKERS:
+        m = pattern.match(text)
+        if m:
+            if kind == "decimal":
+                rank = 20 + 10 * m.group(1).count(".")
+            return kind, m.group(1), rank
+    return "", "", 99
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip("*_ )”\"'").endswith(_TERMINAL) or text.rstrip().endswith((".", ";", ":"))
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _blocks(doc: str, limit: int) -> list[Block]:
+    """Line pieces joined into paragraphs: hard wraps, then sentences broken by a blank line."""
+    blocks: list[Block] = []
+    for start, end, md, blank in _pieces(doc, limit):
+        text = _clean(doc[start:end])
+        kind, marker, _ = _marker(text)
+        prev = blocks[-1] if blocks else None
+        wrap = prev is not None and not blank and not kind and not md and not prev.md_heading
+        broken = (prev is not None and blank and not kind and not md and prev.kind != "meta"
+                  and not _ends_sentence(prev.text) and not _is_caps(prev.text)
+                  and (text[:1].islower() or (len(prev.text) > 150 and not prev.md_heading)))
+        if wrap or broken:
+            prev.end, prev.text = end, f"{prev.text} {text}"
+            prev.md_heading = prev.md_heading and not text[:1].islower()
+            continue
+        blocks.append(Block(start, end, text, md_heading=md))
+    return blocks
+
+
+def _classify(block: Block, following: Block | None) -> None:
+    text = block.text
+    if _SEPARATOR.match(text) or _STAMP.search(text) and len(text) < 80 or _HEADER.match(text):
+        block.kind = "meta"
+        return
+    kind, marker, rank = _marker(text)
+    short = len(text) <= 250 and not _ends_sentence(text)
+    if kind == "bullet":
+        block.bullet = marker
+        nxt = _marker(following.text)[1] if following else ""
+        if marker in "-–•" and len(text) <= 100 and (not _ends_sentence(text) or text.endswith(":")) and nxt == "+":
+            block.kind, block.rank = "heading", rank
+        else:
+            block.kind = "bullet"
+        return
+    if kind:
+        block.marker, block.rank = marker, rank
+        block.kind = "heading" if short or (kind == "roman" and len(text) <= 250) else "para"
+        return
+    if short and (block.md_heading or _is_caps(text)) and len(text) <= 120:
+        block.kind, block.rank = "heading", 0
+
+
+def parse(doc: str) -> list[Block]:
+    """Blocks of the body (header lines marked "meta"), each with its heading path."""
+    blocks = _blocks(doc, body_end(doc))
+    for block, following in zip(blocks, blocks[1:] + [None]):
+        _classify(block, following)
+    stack: list[Entry] = []
+    numbered = False
+    for block in blocks:
+        if block.kind == "meta":
+            continue
+        if block.kind == "heading" and block.rank == 0 and not numbered:
+            block.kind = "title"  # "KẾ HOẠCH", "DỰ THẢO": the plan's title, not a section
+            continue
+        numbered = numbered or block.rank < 60
+        if block.kind == "heading" or block.marker:
+            while stack and stack[-1].rank >= block.rank:
+                stack.pop()
+            block.path = tuple(stack)
+            stack.append(Entry(block.rank, block.marker if block.kind != "heading" or block.rank < 60 else "",
+                               block.text, block.kind == "heading"))
+            continue
+        if block.kind == "bullet" and block.bullet != "+":
+            while stack and stack[-1].rank >= 60:
+                stack.pop()
+        elif block.kind == "para":
+            while stack and not stack[-1].heading:
+                stack.pop()
+        block.path = tuple(stack)
+    return blocks
