@@ -1,0 +1,89 @@
+"""python -m index search "QUERY" [-k 10] [--mode hybrid|bm25|dense] [--json] [--queries FILE]
+
+Readable output by default; --json prints {"query", "hits": [{rank, score, doc_id, title, section,
+text, start, end}]}; --queries FILE (one query a line, or JSONL with a "query" field) answers many in
+one process, one JSON object a line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+
+from ingest import citation
+
+from .hybrid import MODES, HybridIndex
+from .store import IndexLoadError
+
+
+def _queries(path: str) -> list[tuple[str | None, str]]:
+    out = []
+    with open(path, encoding="utf-8-sig") as f:
+        for n, line in enumerate(f, 1):
+            line = line.strip()
+            if not line:
+                continue
+            if line.startswith("{"):
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise ValueError(f"{path}:{n}: invalid JSON ({e.msg})") from e
+                if not isinstance(row.get("query"), str):
+                    raise ValueError(f"{path}:{n}: a JSON line needs a string 'query' field")
+                out.append((row.get("id"), row["query"]))
+            else:
+                out.append((None, line))
+    return out
+
+
+def _print_readable(query: str, hits) -> None:
+    print(f"Query: {query}\n")
+    if not hits:
+        print("No passage found. Try fewer or more general words.")
+    for h in hits:
+        print(f"{h.rank:>2}. [{h.score:.3f}] {citation(h.document.meta)} — {h.document.id}")
+        if h.chunk.section:
+            print(f"    mục {h.chunk.section_no}: {h.chunk.section}")
+        body = textwrap.shorten(h.chunk.body, 400, placeholder=" …")
+        print(textwrap.indent(textwrap.fill(body, 100), "    "))
+        print(f"    [{h.chunk.start}:{h.chunk.end}]\n")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m index", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("search", help="search the index")
+    s.add_argument("query", nargs="?", help="the question")
+    s.add_argument("-k", type=int, default=10, help="number of passages (default 10)")
+    s.add_argument("--mode", choices=MODES, default="hybrid")
+    s.add_argument("--json", action="store_true", help="print JSON")
+    s.add_argument("--queries", help="file of queries: one a line, or JSONL with a 'query' field")
+    s.add_argument("--index", default="data/index", help="index directory (default: data/index)")
+    args = ap.parse_args(argv)
+    if not args.query and not args.queries:
+        ap.error("give a QUERY or --queries FILE")
+    if args.k < 1:
+        ap.error("-k must be at least 1")
+    try:
+        queries = _queries(args.queries) if args.queries else [(None, args.query)]
+        idx = HybridIndex.load(args.index)
+    except (IndexLoadError, ValueError, OSError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    for qid, query in queries:
+        hits = idx.search(query, k=args.k, mode=args.mode)
+        if args.json or args.queries:
+            row = {"query": query, "hits": [h.to_dict() for h in hits]}
+            if qid is not None:
+                row = {"id": qid, **row}
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+        else:
+            _print_readable(query, hits)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

