@@ -35,7 +35,7 @@ def build(paths="corpus", index_dir="data/index", model=None, progress=True, cac
     embedder = load_embedder(model)
     bar = tqdm(total=len(corpus.chunks), desc="Embedding passages", unit="chunk", disable=not progress,
                file=sys.stderr)
-    index = HybridIndex.build(corpus, embedder, cache_dir=cache_dir or "data/cache",
+    index = HybridIndex.build(corpus, embedder, cache_dir=cache_dir,
                               progress=bar.update, **params)
     bar.update(len(corpus.chunks) - bar.n)
     bar.close()

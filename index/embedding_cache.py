@@ -9,7 +9,12 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["EmbeddingCache"]
+__all__ = ["EmbeddingCache", "default_cache_dir"]
+
+
+def default_cache_dir() -> str:
+    """$PLANS_CACHE, else data/cache."""
+    return os.environ.get("PLANS_CACHE") or "data/cache"
 
 
 def _key(text: str) -> str:

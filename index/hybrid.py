@@ -16,7 +16,7 @@ from ingest.analyze import query_expansion
 from .bm25 import BM25Retriever
 from .dense import DenseIndex
 from .embedders import DEFAULT_MODEL, load_embedder
-from .embedding_cache import EmbeddingCache
+from .embedding_cache import EmbeddingCache, default_cache_dir
 from .fusion import blend, rrf
 
 __all__ = ["HybridIndex", "Hit", "Filters", "DEFAULTS", "MODES", "index_text"]
@@ -98,8 +98,11 @@ class HybridIndex:
         self._doc_rows = np.array([c.doc_id for c in chunks])
 
     @classmethod
-    def build(cls, corpus: Corpus, embedder=None, cache_dir="data/cache", progress=None, **params) -> "HybridIndex":
-        """Index ``corpus``; ``progress(n)`` is called as passages get embedded."""
+    def build(cls, corpus: Corpus, embedder=None, cache_dir=None, progress=None, **params) -> "HybridIndex":
+        """Index ``corpus``; ``progress(n)`` is called as passages get embedded.
+
+        Embeddings are cached in ``cache_dir`` (default: $PLANS_CACHE or data/cache).
+        """
         unknown = set(params) - set(DEFAULTS)
         if unknown:
             raise TypeError(f"unknown index parameters: {', '.join(sorted(unknown))}")
@@ -108,7 +111,7 @@ class HybridIndex:
         docs = {d.id: d for d in corpus.documents}
         texts = [index_text(c, docs[c.doc_id], p["with_context"], p["with_headings"]) for c in corpus.chunks]
         bm25 = BM25Retriever(p["scheme"], p["folded_weight"], p["k1"], p["b"], p["method"]).index(texts)
-        cache = EmbeddingCache(cache_dir, embedder.name, embedder.dim)
+        cache = EmbeddingCache(cache_dir or default_cache_dir(), embedder.name, embedder.dim)
         vectors, embedded = cache.embed(texts, embedder.embed_passages, progress=progress)
         dense = DenseIndex.build(vectors, p["faiss"])
         self = cls(corpus.documents, corpus.chunks, bm25, dense, embedder, p)
