@@ -75,7 +75,9 @@ class Filters:
 
 def context_line(meta: dict) -> str:
     """The document's own context, indexed with each chunk: kind, number, issuing body, place."""
-    parts = [meta.get("kind", ""), meta.get("number", ""), issuer(meta), meta.get("place", "")]
+    # Without a stated locality, the provinces the plan names stand in for it ("Bắc Giang").
+    places = [] if meta.get("locality") else meta.get("provinces_named", [])[:1]
+    parts = [meta.get("kind", ""), meta.get("number", ""), issuer(meta), meta.get("place", ""), *places]
     parts += meta.get("implements", [])
     return " ".join(p for p in parts if p)
 

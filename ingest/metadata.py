@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .normalize import normalize
+from .places import provinces_named
 from .structure import _STAMP, Block
 
 __all__ = ["extract", "citation", "issuer"]
@@ -108,6 +109,7 @@ def extract(doc: str, blocks: list[Block], body_end: int) -> dict:
         "year": year,
         "issuing_body": body,
         "implements": implements,
+        "provinces_named": provinces_named(" ".join(b.text for b in blocks if b.kind != "meta")),
         "signer": _signer(doc[body_end:]),
         "title": " ".join([kind] + preamble[:1]).strip(),
         **_period(" ".join(titles + preamble[:1]), " ".join(b.text for b in blocks), headings, goals),
