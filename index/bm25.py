@@ -35,7 +35,7 @@ class BM25Retriever:
         self.folded: bm25s.BM25 | None = None
         self.n = 0
 
-    def index(self, texts: list[str]) -> "BM25Retriever":
+    def index(self, texts: list[str]) -> BM25Retriever:
         p = self.params
         self.n = len(texts)
         self.exact = _index([terms(t, p["scheme"]) for t in texts], p["k1"], p["b"], p["method"])
@@ -57,7 +57,7 @@ class BM25Retriever:
             self.folded.save(str(directory / "folded"))
 
     @classmethod
-    def load(cls, directory: Path) -> "BM25Retriever":
+    def load(cls, directory: Path) -> BM25Retriever:
         params = json.loads((directory / "params.json").read_text())
         n = params.pop("n")
         self = cls(**params)

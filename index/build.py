@@ -32,13 +32,22 @@ def build(paths="corpus", index_dir="data/index", model=None, progress=True, cac
     corpus = ingest.load(paths, **({"max_words": params.pop("max_words")} if "max_words" in params else {}))
     if not corpus.documents:
         raise ValueError("no document could be read: " + "; ".join(corpus.errors or [f"{paths} is empty"]))
-    embedder = load_embedder(model)
-    bar = tqdm(total=len(corpus.chunks), desc="Embedding passages", unit="chunk", disable=not progress,
-               file=sys.stderr)
-    index = HybridIndex.build(corpus, embedder, cache_dir=cache_dir,
-                              progress=bar.update, **params)
-    bar.update(len(corpus.chunks) - bar.n)
-    bar.close()
+    embedder = model if hasattr(model, "embed_passages") else load_embedder(model)
+    total = len(corpus.chunks)
+    if callable(progress):
+        done = [0]
+
+        def step(n: int) -> None:
+            done[0] += n
+            progress(done[0], total)
+
+        index = HybridIndex.build(corpus, embedder, cache_dir=cache_dir, progress=step, **params)
+        progress(total, total)
+    else:
+        bar = tqdm(total=total, desc="Embedding passages", unit="chunk", disable=not progress, file=sys.stderr)
+        index = HybridIndex.build(corpus, embedder, cache_dir=cache_dir, progress=bar.update, **params)
+        bar.update(total - bar.n)
+        bar.close()
     stats = _changes(index_dir, corpus)
     index.save(index_dir)
     stats.update(documents=len(corpus.documents), chunks=len(corpus.chunks), embedded=index.embedded,

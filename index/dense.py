@@ -17,7 +17,7 @@ class DenseIndex:
         self.index, self.kind = index, kind
 
     @classmethod
-    def build(cls, vectors: np.ndarray, kind: str = "flat", hnsw_m: int = 32) -> "DenseIndex":
+    def build(cls, vectors: np.ndarray, kind: str = "flat", hnsw_m: int = 32) -> DenseIndex:
         if kind not in KINDS:
             raise ValueError(f"unknown FAISS index kind {kind!r}; choose one of {', '.join(KINDS)}")
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -47,5 +47,5 @@ class DenseIndex:
         faiss.write_index(self.index, str(path))
 
     @classmethod
-    def load(cls, path: Path, kind: str) -> "DenseIndex":
+    def load(cls, path: Path, kind: str) -> DenseIndex:
         return cls(faiss.read_index(str(path)), kind)

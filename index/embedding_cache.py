@@ -30,18 +30,18 @@ class EmbeddingCache:
         if self.path.exists():
             try:
                 with np.load(self.path, allow_pickle=False) as data:
-                    self._rows = dict(zip(data["keys"].tolist(), data["vectors"]))
+                    self._rows = dict(zip(data["keys"].tolist(), data["vectors"], strict=False))
             except (OSError, ValueError, KeyError):
                 self._rows = {}  # a damaged cache only costs time: it is rebuilt
 
     def embed(self, texts: list[str], embed_fn, batch_size: int = 16, progress=None) -> tuple[np.ndarray, int]:
         """Vectors for ``texts`` (cached ones reused); returns (matrix, number newly embedded)."""
         keys = [_key(t) for t in texts]
-        items = list({k: t for k, t in zip(keys, texts) if k not in self._rows}.items())
+        items = list({k: t for k, t in zip(keys, texts, strict=False) if k not in self._rows}.items())
         for i in range(0, len(items), batch_size):
             batch = items[i : i + batch_size]
             vectors = embed_fn([t for _, t in batch])
-            for (k, _), v in zip(batch, vectors):
+            for (k, _), v in zip(batch, vectors, strict=False):
                 self._rows[k] = np.asarray(v, dtype=np.float32)
             if progress:
                 progress(len(batch))

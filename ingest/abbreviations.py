@@ -45,6 +45,3 @@ ABBREVIATIONS: dict[str, str] = {
     "hssv": "học sinh sinh viên",
     "tp": "thành phố",
 }
-
-# These also form document numbers ("42-NQ/TW", "9491/KH-UBND"): not expanded there.
-CODE_PARTS = frozenset({"nq", "kh", "ctr", "kl", "tw", "qđ", "ttg", "ubnd", "vn"})

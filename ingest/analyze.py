@@ -15,16 +15,18 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .abbreviations import ABBREVIATIONS, CODE_PARTS
+from .abbreviations import ABBREVIATIONS
 from .normalize import fold, normalize
 
-__all__ = ["SCHEMES", "terms", "folded_terms", "syllable_runs", "query_expansion"]
+__all__ = ["SCHEMES", "terms", "folded_terms", "syllable_runs", "expanded_runs", "query_expansion"]
 
 SCHEMES = ("syllable", "syllable_bigram", "word")
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 # Punctuation that ends a run of syllables: pairs never cross it.
 _BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”'‘’|…]+|\s[-–]\s|\n\s*\n")
 
+# Document numbers and codes: "42-NQ/TW", "9491 /KH-UBND", "1016/QĐ-TTg".
+_CODE = re.compile(r"\b\d+(?:\s*[-/]\s*[^\W\d_]+)+")
 # Abbreviations as syllable sequences: "kt-xh" -> ("kt", "xh").
 _ABBR = {tuple(_TOKEN.findall(normalize(a))): tuple(_TOKEN.findall(normalize(f))) for a, f in ABBREVIATIONS.items()}
 _ABBR_MAX = max(len(a) for a in _ABBR)
@@ -43,37 +45,36 @@ def syllable_runs(text: str) -> list[list[str]]:
 
 
 def _expansions(syllables: list[str]) -> list[str]:
-    """Full forms of the abbreviations in a run; codes like 42-NQ/TW are left alone."""
+    """Full forms of the abbreviations in a run of syllables, longest match first."""
     out: list[str] = []
-    i, in_code = 0, False
+    i = 0
     while i < len(syllables):
         for n in range(min(_ABBR_MAX, len(syllables) - i), 0, -1):
             full = _ABBR.get(tuple(syllables[i : i + n]))
-            if full is None:
-                continue
-            prev = syllables[i - 1] if i else ""
-            code = n == 1 and syllables[i] in CODE_PARTS and (prev.isdigit() or in_code)
-            if not code:
+            if full is not None:
                 out.extend(full)
-            in_code = code
-            i += n
-            break
+                i += n
+                break
         else:
-            in_code = False
             i += 1
     return out
 
 
+def expanded_runs(text: str) -> list[list[str]]:
+    """The expansions of ``text``, leaving out document codes: "42-NQ/TW" is no "nghị quyết"."""
+    runs = (_expansions(run) for run in syllable_runs(_CODE.sub(" . ", text)))
+    return [r for r in runs if r]
+
+
 def query_expansion(text: str) -> str:
     """The text with each abbreviation's full form added, for the dense model's query."""
-    extra = [" ".join(_expansions(run)) for run in syllable_runs(text)]
-    extra = [e for e in extra if e]
+    extra = [" ".join(run) for run in expanded_runs(text)]
     return f"{text} ({'; '.join(extra)})" if extra else text
 
 
 def _with_bigrams(runs: list[list[str]]) -> list[str]:
     out = [s for run in runs for s in run]
-    out += [f"{a}_{b}" for run in runs for a, b in zip(run, run[1:])]
+    out += [f"{a}_{b}" for run in runs for a, b in zip(run, run[1:], strict=False)]
     return out
 
 
@@ -97,7 +98,7 @@ def _words(text: str) -> list[str]:
 def terms(text: str, scheme: str = "syllable_bigram") -> list[str]:
     """Index terms of ``text`` under ``scheme`` (documents and queries alike)."""
     runs = syllable_runs(text)
-    expanded = [e for e in (_expansions(run) for run in runs) if e]
+    expanded = expanded_runs(text)
     if scheme == "syllable":
         return [s for run in runs + expanded for s in run]
     if scheme == "syllable_bigram":
@@ -110,6 +111,5 @@ def terms(text: str, scheme: str = "syllable_bigram") -> list[str]:
 
 def folded_terms(text: str) -> list[str]:
     """Accent-free syllables and pairs: "muc tieu" matches "mục tiêu"."""
-    runs = syllable_runs(text)
-    runs += [e for e in (_expansions(run) for run in runs) if e]
+    runs = syllable_runs(text) + expanded_runs(text)
     return _with_bigrams([[fold(s) for s in run] for run in runs])

@@ -13,7 +13,8 @@ from .structure import Block
 __all__ = ["Chunk", "chunk_blocks", "DEFAULT_MAX_WORDS"]
 
 DEFAULT_MAX_WORDS = 120
-_SENTENCE_END = re.compile(r"(?<=[.;!?…])[*”\")]*\s+(?=[-+*“\"(]*\s*[A-ZĐÀ-Ỹ0-9])")
+# A sentence end: ". " / "; " before a capital or a digit, possibly behind a list mark or quote.
+_SENTENCE_END = re.compile(r"(?<=[.;!?…])[*”\")]*\s+(?=[-+*“\"(]*\s*(\w))")
 
 
 @dataclass(frozen=True)
@@ -33,10 +34,11 @@ def _words(text: str) -> int:
 
 
 def _split_long(doc: str, block: Block, max_words: int) -> list[Block]:
-    """Cut a block at sentence ends into pieces of at most ``max_words`` where possible."""
+    """Cut a block at sentence ends into pieces of about ``max_words`` (a sentence is never cut)."""
     cuts = [block.start]
     for m in _SENTENCE_END.finditer(doc, block.start, block.end):
-        if _words(doc[cuts[-1] : m.start()]) >= max_words * 0.6:
+        starts_sentence = m.group(1).isupper() or m.group(1).isdigit()
+        if starts_sentence and _words(doc[cuts[-1] : m.start()]) >= max_words * 0.6:
             cuts.append(m.end())
     cuts.append(block.end)
     pieces = []
@@ -48,17 +50,31 @@ def _split_long(doc: str, block: Block, max_words: int) -> list[Block]:
     return pieces
 
 
+def _section_no(group: list[Block]) -> str:
+    """The first item's number, or a range when the chunk holds several numbered items: "III.2.l–m"."""
+    first, last = group[0].section_no(), next((b.section_no() for b in reversed(group) if b.marker), "")
+    if last and last != first and first.rsplit(".", 1)[0] == last.rsplit(".", 1)[0] and "." in first:
+        return f"{first}–{last.rsplit('.', 1)[1]}"
+    return first
+
+
 def chunk_blocks(doc_id: str, doc: str, blocks: list[Block], max_words: int = DEFAULT_MAX_WORDS) -> list[Chunk]:
-    content = [b for b in blocks if b.kind in ("para", "bullet")]
-    pieces = [p for b in content for p in (_split_long(doc, b, max_words) if _words(b.text) > max_words else [b])]
     groups: list[list[Block]] = []
-    for piece in pieces:
-        group = groups[-1] if groups else None
-        if (group and group[-1].path == piece.path and not piece.marker.isupper()
-                and sum(_words(b.text) for b in group) + _words(piece.text) <= max_words):
-            group.append(piece)
-        else:
-            groups.append([piece])
+    open_group = False  # a heading, title or header line in between closes the group
+    for block in blocks:
+        if block.kind not in ("para", "bullet"):
+            open_group = False
+            continue
+        pieces = _split_long(doc, block, max_words) if _words(block.text) > max_words else [block]
+        for piece in pieces:
+            group = groups[-1] if groups and open_group else None
+            if (group and group[-1].path == piece.path
+                    and sum(_words(b.text) for b in group) + _words(piece.text) <= max_words):
+                group.append(piece)
+            else:
+                groups.append([piece])
+            open_group = len(pieces) == 1
+        open_group = len(pieces) == 1
     chunks = []
     for n, group in enumerate(groups):
         first, last = group[0], group[-1]
@@ -69,7 +85,7 @@ def chunk_blocks(doc_id: str, doc: str, blocks: list[Block], max_words: int = DE
             end=last.end,
             text=doc[first.start : last.end],
             section=first.section,
-            section_no=first.section_no(),
+            section_no=_section_no(group),
             body=" ".join(b.text for b in group),
         ))
     return chunks

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 __all__ = ["Block", "Entry", "parse", "body_end"]
 
 _TAIL = re.compile(r"^\W*(nơi nhận|t/m\b|tm\.|t/tm|kt\.\s*chủ|tl\.|q\.\s*chủ tịch)", re.IGNORECASE)
+_RECIPIENTS = re.compile(r"^\W*nơi nhận\W*$", re.IGNORECASE)
+_LABEL = re.compile(r"^[^.:;]{3,40}:\s")
 _STAMP = re.compile(r"\d{1,2}/\d{1,2}/\d{4}\s+\d{1,2}:\d{2}")
 _SEPARATOR = re.compile(r"^[\W_]*$|^(trang\s*)?\d{1,3}$", re.IGNORECASE)
 _HEADER = re.compile(r"^(số\s*:|.{2,40},\s*ngày\b.*\bnăm\s*\d{4}\s*$)", re.IGNORECASE)
@@ -32,7 +34,7 @@ _MARKERS = (  # (kind, pattern, rank)
     ("letter", re.compile(r"^(?:[-–]\s*)?([a-zđ])\)\s*(?=\S)"), 50),
     ("bullet", re.compile(r"^([-+•–])\s*(?=\S)"), 60),
 )
-_TERMINAL = (".", ";", ",", "!", "?", "…")
+_TERMINAL = (".", ";", ":", "!", "?", "…")
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class Block:
     bullet: str = ""
     rank: int = 99
     md_heading: bool = False
+    md_level: int = 0  # number of leading '#'
+    italic: bool = False  # the whole line in *single* asterisks
     path: tuple[Entry, ...] = field(default_factory=tuple)
 
     @property
@@ -90,8 +94,11 @@ def body_end(text: str) -> int:
         ends.append(offset)
         offset += len(line) + 1
     floor = len(text) * 0.5
-    for start, line in zip(ends, lines):
-        if start >= floor and _TAIL.match(_clean(line)):
+    for start, line in zip(ends, lines, strict=True):
+        clean = _clean(line)
+        # "Nơi nhận:" on its own line ends the body wherever it stands; signature titles
+        # ("T/M BAN THƯỜNG VỤ", "KT. CHỦ TỊCH") only in the second half, where they belong.
+        if _RECIPIENTS.match(clean) or (start >= floor and _TAIL.match(clean)):
             return start
     return len(text)
 
@@ -114,7 +121,8 @@ def _trim(doc: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _pieces(doc: str, limit: int):
-    """(start, end, md_heading, blank_before) for each line piece, splitting run-in headings."""
+    """(start, end, md_heading, md_level, italic, blank_before) for each line piece, splitting run-in
+    headings."""
     offset, blank = 0, True
     for line in doc[:limit].split("\n"):
         line_start, offset = offset, offset + len(line) + 1
@@ -123,10 +131,14 @@ def _pieces(doc: str, limit: int):
             continue
         cuts = [0] + [m.start() for m in _RUN_IN.finditer(line) if line[: m.start()].count("**") % 2 == 0
                       and len(_clean(line[: m.start()])) <= 80] + [len(line)]
-        for a, b in zip(cuts, cuts[1:]):
+        for a, b in zip(cuts, cuts[1:], strict=False):
             s, e = _trim(doc, line_start + a, line_start + b)
             if s < e:
-                yield s, e, bool(_MD_HEADING.match(line[a:].lstrip())) or a > 0, blank
+                raw = line[a:b].strip()
+                level = len(raw) - len(raw.lstrip("#")) if _MD_HEADING.match(raw) else 0
+                bare = raw.lstrip("#").strip()
+                italic = bare.startswith("*") and not bare.startswith("**") and bare.endswith("*")
+                yield s, e, bool(level) or a > 0, level, italic, blank
                 blank = False
 
 
@@ -141,7 +153,14 @@ def _marker(text: str):
 
 
 def _ends_sentence(text: str) -> bool:
-    return text.rstrip("*_ )”\"'").endswith(_TERMINAL) or text.rstrip().endswith((".", ";", ":"))
+    """Ends like a sentence or a clause (not a comma: "cho Nhân dân,\n\nnhất là" goes on)."""
+    return text.rstrip("*_ )”\"'").endswith(_TERMINAL) or text.rstrip().endswith(_TERMINAL)
+
+
+def _proper_name_split(prev: str, text: str) -> bool:
+    """ "… của Ban" + "Chấp hành Đảng bộ tỉnh": a capitalised name broken by a blank line."""
+    last = prev.rstrip("*_ ").rsplit(" ", 1)[-1]
+    return last[:1].isupper() and text[:1].isupper() and not _is_caps(last)
 
 
 def _is_caps(text: str) -> bool:
@@ -152,19 +171,20 @@ def _is_caps(text: str) -> bool:
 def _blocks(doc: str, limit: int) -> list[Block]:
     """Line pieces joined into paragraphs: hard wraps, then sentences broken by a blank line."""
     blocks: list[Block] = []
-    for start, end, md, blank in _pieces(doc, limit):
+    for start, end, md, level, italic, blank in _pieces(doc, limit):
         text = _clean(doc[start:end])
         kind, marker, _ = _marker(text)
         prev = blocks[-1] if blocks else None
-        wrap = prev is not None and not blank and not kind and not md and not prev.md_heading
+        # A short numbered or capitalised line is a heading, not the first line of a wrapped paragraph.
+        wrap = (prev is not None and not blank and not kind and not md and not prev.md_heading
+                and not _is_caps(prev.text) and not (_marker(prev.text)[0] and len(prev.text) < 60))
         broken = (prev is not None and blank and not kind and not md and prev.kind != "meta"
-                  and not _ends_sentence(prev.text) and not _is_caps(prev.text)
-                  and (text[:1].islower() or (len(prev.text) > 150 and not prev.md_heading)))
+                  and not _ends_sentence(prev.text) and not _is_caps(prev.text) and not prev.md_heading
+                  and (text[:1].islower() or (len(prev.text) > 150 and _proper_name_split(prev.text, text))))
         if wrap or broken:
             prev.end, prev.text = end, f"{prev.text} {text}"
-            prev.md_heading = prev.md_heading and not text[:1].islower()
             continue
-        blocks.append(Block(start, end, text, md_heading=md))
+        blocks.append(Block(start, end, text, md_heading=md, md_level=level, italic=italic))
     return blocks
 
 
@@ -174,7 +194,7 @@ def _classify(block: Block, following: Block | None) -> None:
         block.kind = "meta"
         return
     kind, marker, rank = _marker(text)
-    short = len(text) <= 250 and not _ends_sentence(text)
+    short = len(text) <= 250 and not _ends_sentence(text) and not text.endswith(",")
     if kind == "bullet":
         block.bullet = marker
         nxt = _marker(following.text)[1] if following else ""
@@ -185,26 +205,29 @@ def _classify(block: Block, following: Block | None) -> None:
         return
     if kind:
         block.marker, block.rank = marker, rank
-        block.kind = "heading" if short or (kind == "roman" and len(text) <= 250) else "para"
+        # An italic numbered line is a heading even with a full stop ("*5.2. Thực hiện … khác.*").
+        heading = short or (kind == "roman" or block.italic) and len(text) <= 250
+        block.kind = "heading" if heading else "para"
         return
     if short and (block.md_heading or _is_caps(text)) and len(text) <= 120:
-        block.kind, block.rank = "heading", 0
+        # Unnumbered: a markdown heading nests by its depth ("## Về cấp nước" under "# II. …").
+        block.kind, block.rank = "heading", 10 * block.md_level + 5 if block.md_level else 0
 
 
 def parse(doc: str) -> list[Block]:
     """Blocks of the body (header lines marked "meta"), each with its heading path."""
     blocks = _blocks(doc, body_end(doc))
-    for block, following in zip(blocks, blocks[1:] + [None]):
+    for block, following in zip(blocks, blocks[1:] + [None], strict=False):
         _classify(block, following)
     stack: list[Entry] = []
     numbered = False
     for block in blocks:
         if block.kind == "meta":
             continue
-        if block.kind == "heading" and block.rank == 0 and not numbered:
+        if block.kind == "heading" and not block.marker and not numbered:
             block.kind = "title"  # "KẾ HOẠCH", "DỰ THẢO": the plan's title, not a section
             continue
-        numbered = numbered or block.rank < 60
+        numbered = numbered or bool(block.marker) and block.rank < 60
         if block.kind == "heading" or block.marker:
             while stack and stack[-1].rank >= block.rank:
                 stack.pop()
@@ -215,7 +238,9 @@ def parse(doc: str) -> list[Block]:
         if block.kind == "bullet" and block.bullet != "+":
             while stack and stack[-1].rank >= 60:
                 stack.pop()
-        elif block.kind == "para":
+        elif block.kind == "para" and not _LABEL.match(block.text):
+            # A plain paragraph closes the numbered items above it, unless it is an attribute line
+            # of the item ("Cơ quan tham mưu, thực hiện: …").
             while stack and not stack[-1].heading:
                 stack.pop()
         block.path = tuple(stack)
