@@ -12,6 +12,7 @@ import numpy as np
 
 from ingest import Chunk, Corpus, Document, issuer
 from ingest.analyze import query_expansion
+from ingest.normalize import fold, normalize
 
 from .bm25 import BM25Retriever
 from .dense import DenseIndex
@@ -19,7 +20,7 @@ from .embedders import DEFAULT_MODEL, load_embedder
 from .embedding_cache import EmbeddingCache, default_cache_dir
 from .fusion import blend, rrf
 
-__all__ = ["HybridIndex", "Hit", "Filters", "DEFAULTS", "MODES", "index_text"]
+__all__ = ["HybridIndex", "Hit", "Filters", "DEFAULTS", "QUERY_TIME", "MODES", "index_text"]
 
 MODES = ("hybrid", "bm25", "dense")
 # Chosen on the tuning half of eval/questions.jsonl; see README "Choosing the defaults".
@@ -31,12 +32,16 @@ DEFAULTS = dict(
     method="lucene",
     fusion="blend",
     bm25_weight=0.6,
+    accent_free_bm25_weight=0.8,
     rrf_k=60,
     with_context=True,
     with_headings=True,
     faiss="flat",
     candidates=100,
 )
+
+# Parameters read at query time: changing them needs no re-indexing.
+QUERY_TIME = ("fusion", "bm25_weight", "accent_free_bm25_weight", "rrf_k", "candidates")
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,12 @@ class Filters:
         return bool(self.doc_ids or self.issuers or self.years or self.implements)
 
 
+def is_accent_free(query: str) -> bool:
+    """True for a query typed without diacritics ("muc tieu nuoc sach")."""
+    q = normalize(query)
+    return any(c.isalpha() for c in q) and fold(q) == q
+
+
 def context_line(meta: dict) -> str:
     """The document's own context, indexed with each chunk: kind, number, issuing body, place."""
     # Without a stated locality, the provinces the plan names stand in for it ("Bắc Giang").
@@ -100,23 +111,27 @@ class HybridIndex:
         self._doc_rows = np.array([c.doc_id for c in chunks])
 
     @classmethod
-    def build(cls, corpus: Corpus, embedder=None, cache_dir=None, progress=None, **params) -> HybridIndex:
+    def build(cls, corpus: Corpus, embedder=None, cache_dir=None, progress=None, dense=True,
+              **params) -> HybridIndex:
         """Index ``corpus``; ``progress(n)`` is called as passages get embedded.
 
-        Embeddings are cached in ``cache_dir`` (default: $PLANS_CACHE or data/cache).
+        Embeddings are cached in ``cache_dir`` (default: $PLANS_CACHE or data/cache). With
+        ``dense=False`` only BM25 is built (no model loaded, nothing embedded): mode "bm25" only.
         """
         unknown = set(params) - set(DEFAULTS)
         if unknown:
             raise TypeError(f"unknown index parameters: {', '.join(sorted(unknown))}")
         p = {**DEFAULTS, **params}
-        embedder = embedder or load_embedder(DEFAULT_MODEL)
         docs = {d.id: d for d in corpus.documents}
         texts = [index_text(c, docs[c.doc_id], p["with_context"], p["with_headings"]) for c in corpus.chunks]
         bm25 = BM25Retriever(p["scheme"], p["folded_weight"], p["k1"], p["b"], p["method"]).index(texts)
-        cache = EmbeddingCache(cache_dir or default_cache_dir(), embedder.name, embedder.dim)
-        vectors, embedded = cache.embed(texts, embedder.embed_passages, progress=progress)
-        dense = DenseIndex.build(vectors, p["faiss"])
-        self = cls(corpus.documents, corpus.chunks, bm25, dense, embedder, p)
+        dense_index, embedded = None, 0
+        if dense:
+            embedder = embedder or load_embedder(DEFAULT_MODEL)
+            cache = EmbeddingCache(cache_dir or default_cache_dir(), embedder.name, embedder.dim)
+            vectors, embedded = cache.embed(texts, embedder.embed_passages, progress=progress)
+            dense_index = DenseIndex.build(vectors, p["faiss"])
+        self = cls(corpus.documents, corpus.chunks, bm25, dense_index, embedder if dense else None, p)
         self.embedded = embedded
         return self
 
@@ -144,6 +159,8 @@ class HybridIndex:
         """{chunk row: score} for the candidates of ``mode``."""
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+        if mode != "bm25" and self.dense is None:
+            raise ValueError(f"mode {mode!r} needs dense vectors; this index was built with BM25 only")
         p, allowed = self.params, self._allowed(filters)
         n = p["candidates"]
         if mode == "bm25":
@@ -153,7 +170,10 @@ class HybridIndex:
         sparse, dense = self._sparse(query, n, allowed), self._dense(query, n, allowed)
         if p["fusion"] == "rrf":
             return rrf([sparse, dense], k=p["rrf_k"])
-        return blend(sparse, dense, p["bm25_weight"])
+        weight = p["bm25_weight"]
+        if is_accent_free(query):  # the dense model reads unaccented Vietnamese poorly: lean on BM25
+            weight = max(weight, p.get("accent_free_bm25_weight", weight))
+        return blend(sparse, dense, weight)
 
     def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> list[Hit]:
         if not query or not query.strip():

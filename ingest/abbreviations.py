@@ -44,4 +44,7 @@ ABBREVIATIONS: dict[str, str] = {
     "vn": "việt nam",
     "hssv": "học sinh sinh viên",
     "tp": "thành phố",
+    "ttdvvl": "trung tâm dịch vụ việc làm",
+    "nsnn": "ngân sách nhà nước",
+    "bcđ": "ban chỉ đạo",
 }
