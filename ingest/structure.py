@@ -45,6 +45,7 @@ class Entry:
     marker: str
     title: str
     heading: bool
+    md_level: int = 0  # for an unnumbered markdown heading: its depth
 
     def label(self, width: int = 70) -> str:
         if self.heading or len(self.title) <= width:
@@ -210,8 +211,7 @@ def _classify(block: Block, following: Block | None) -> None:
         block.kind = "heading" if heading else "para"
         return
     if short and (block.md_heading or _is_caps(text)) and len(text) <= 120:
-        # Unnumbered: a markdown heading nests by its depth ("## Về cấp nước" under "# II. …").
-        block.kind, block.rank = "heading", 10 * block.md_level + 5 if block.md_level else 0
+        block.kind, block.rank = "heading", 0  # unnumbered markdown headings are placed in parse()
 
 
 def parse(doc: str) -> list[Block]:
@@ -228,6 +228,15 @@ def parse(doc: str) -> list[Block]:
             block.kind = "title"  # "KẾ HOẠCH", "DỰ THẢO": the plan's title, not a section
             continue
         numbered = numbered or bool(block.marker) and block.rank < 60
+        if block.kind == "heading" and not block.marker and block.md_level:
+            # "## Về cấp nước" under "# II. NHIỆM VỤ": closes the unnumbered heading of the same or a
+            # deeper level, nests under the rest, and holds the numbered items that follow it.
+            same = [i for i, e in enumerate(stack) if e.md_level >= block.md_level]
+            del stack[same[0] if same else len(stack):]
+            block.rank = stack[-1].rank + 1 if stack else 0
+            block.path = tuple(stack)
+            stack.append(Entry(block.rank, "", block.text, True, block.md_level))
+            continue
         if block.kind == "heading" or block.marker:
             while stack and stack[-1].rank >= block.rank:
                 stack.pop()
