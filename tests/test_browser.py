@@ -25,25 +25,8 @@ CHROMIUM = "/usr/bin/chromium"
 QUERY = "mục tiêu nước sạch nông thôn 2030"
 WATER = "Tỉ lệ dân số được cấp nước sạch bảo đảm quy chuẩn đạt 92%"
 CITATION_004 = "Kế hoạch của Ban Thường vụ Tỉnh ủy, mục II.2"
-NEW_PLAN = """ỦY BAN NHÂN DÂN
-TỈNH BÌNH PHƯỚC
-
-Số: 123/KH-UBND
-
-Bình Phước, ngày 5 tháng 3 năm 2025
-
-KẾ HOẠCH
-
-Phát triển hệ thống kho lạnh bảo quản nông sản giai đoạn 2025 - 2030
-
-Thực hiện Nghị quyết số 42-NQ/TW ngày 24/11/2023 của Ban Chấp hành Trung ương Đảng, Ủy ban nhân dân tỉnh ban hành Kế hoạch phát triển hệ thống kho lạnh như sau:
-
-I. MỤC TIÊU
-
-1. Mục tiêu cụ thể
-
-a) Đến năm 2030, xây dựng 15 kho lạnh bảo quản nông sản tại các huyện biên giới.
-"""
+# A small plan that is not in the corpus, for uploads and incremental updates.
+NEW_PLAN = (Path(__file__).parent / "fixtures" / "new_plan_binh_phuoc.txt").read_text(encoding="utf-8")
 
 pytestmark = pytest.mark.browser
 

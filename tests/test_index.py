@@ -39,31 +39,8 @@ QUERIES = [
     "Thị ủy Đức Phổ",
     "chuyển đổi số trong quản lý an sinh xã hội",
 ]
-NEW_PLAN = """ỦY BAN NHÂN DÂN
-TỈNH BÌNH PHƯỚC
-
-Số: 123/KH-UBND
-
-Bình Phước, ngày 5 tháng 3 năm 2025
-
-KẾ HOẠCH
-
-Phát triển hệ thống kho lạnh bảo quản nông sản giai đoạn 2025 - 2030
-
-Thực hiện Nghị quyết số 42-NQ/TW ngày 24/11/2023 của Ban Chấp hành Trung ương Đảng, Ủy ban nhân dân tỉnh ban hành Kế hoạch phát triển hệ thống kho lạnh như sau:
-
-I. MỤC TIÊU
-
-1. Mục tiêu cụ thể
-
-a) Đến năm 2030, xây dựng 15 kho lạnh bảo quản nông sản tại các huyện biên giới.
-
-b) Giảm tỉ lệ thất thoát sau thu hoạch của hạt điều và hồ tiêu xuống dưới 8%.
-
-II. NHIỆM VỤ VÀ GIẢI PHÁP
-
-1. Sở Công Thương chủ trì, phối hợp với Sở Nông nghiệp và Môi trường khảo sát vị trí đặt kho lạnh.
-"""
+# A small plan that is not in the corpus, for uploads and incremental updates.
+NEW_PLAN = (Path(__file__).parent / "fixtures" / "new_plan_binh_phuoc.txt").read_text(encoding="utf-8")
 
 
 def ranking(idx: HybridIndex, query: str, mode: str, k: int = 10, filters=None) -> list[tuple[str, float]]:
