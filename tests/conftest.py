@@ -46,6 +46,32 @@ def copy_cache(dest: Path) -> Path:
     return dest
 
 
+def keep_cache(src: Path) -> None:
+    """Leave freshly computed embeddings in the shared cache for the next build (first one only)."""
+    shared = shared_cache()
+    if not any(shared.glob("*.npz")):
+        shared.mkdir(parents=True, exist_ok=True)
+        for f in src.glob("*.npz"):
+            shutil.copy2(f, shared / f.name)
+
+
+@pytest.fixture(scope="session")
+def plans_copy(tmp_path_factory):
+    """A factory: ``make(name)`` copies the corpus and builds its own index (embeddings from the shared
+    cache), returning the page's ``present.Paths`` for it."""
+    from present import Paths, rebuild
+
+    def make(name: str) -> Paths:
+        base = tmp_path_factory.mktemp(name)
+        shutil.copytree(CORPUS, base / "corpus")
+        paths = Paths(base / "corpus", base / "store" / "index", copy_cache(base / "cache"))
+        rebuild(paths)
+        keep_cache(paths.cache)
+        return paths
+
+    return make
+
+
 @dataclass
 class Built:
     """The session's index: built from the real corpus with the bundled model, saved and reloaded."""
@@ -91,6 +117,7 @@ def session_index(tmp_path_factory) -> Built:
     cache = copy_cache(base / "cache")
     index_dir = base / "store" / "index"
     built, corpus, stats = build(str(CORPUS), str(index_dir), None, False, cache_dir=str(cache))
+    keep_cache(cache)
     loaded = HybridIndex.load(index_dir)
     return Built(index_dir, cache, built, loaded, corpus, stats)
 

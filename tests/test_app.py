@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from present import Paths, rebuild
+from present import Paths
 from present.render import PASSAGE_ID
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,18 +32,9 @@ NEW_CITATION = "Kế hoạch số 123/KH-UBND ngày 5/3/2025 của Ủy ban nhâ
 
 
 @pytest.fixture(scope="session")
-def pristine(tmp_path_factory) -> Paths:
+def pristine(plans_copy) -> Paths:
     """Corpus copy + embedding cache copy + an index built from them, once per test session."""
-    base = tmp_path_factory.mktemp("plans")
-    shutil.copytree(ROOT / "corpus", base / "corpus")
-    shared = Path(os.environ.get("PLANS_CACHE") or ROOT / "data" / "cache")
-    if shared.is_dir():
-        shutil.copytree(shared, base / "cache")
-    paths = Paths(base / "corpus", base / "store" / "index", base / "cache")
-    rebuild(paths)
-    if not shared.exists():  # leave the embeddings for the next run
-        shutil.copytree(base / "cache", shared)
-    return paths
+    return plans_copy("plans")
 
 
 def workspace(pristine: Paths, folder: Path) -> Paths:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from present import Paths, rebuild
+from present import Paths
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -43,15 +42,8 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def plans(tmp_path_factory) -> Paths:
-    base = tmp_path_factory.mktemp("browser")
-    shutil.copytree(ROOT / "corpus", base / "corpus")
-    shared = Path(os.environ.get("PLANS_CACHE") or ROOT / "data" / "cache")
-    if shared.is_dir():
-        shutil.copytree(shared, base / "cache")
-    paths = Paths(base / "corpus", base / "store" / "index", base / "cache")
-    rebuild(paths)
-    return paths
+def plans(plans_copy) -> Paths:
+    return plans_copy("browser")
 
 
 @pytest.fixture(scope="module")
