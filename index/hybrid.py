@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -193,7 +193,3 @@ class HybridIndex:
         from .store import load
 
         return load(cls, path, embedder)
-
-
-def chunk_record(chunk: Chunk) -> dict:
-    return asdict(chunk)
