@@ -8,13 +8,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .sentences import sentences
 from .structure import Block
 
 __all__ = ["Chunk", "chunk_blocks", "DEFAULT_MAX_WORDS"]
 
 DEFAULT_MAX_WORDS = 120
-# A sentence end: ". " / "; " before a capital or a digit, possibly behind a list mark or quote.
-_SENTENCE_END = re.compile(r"(?<=[.;!?…])[*”\")]*\s+(?=[-+*“\"(]*\s*(\w))")
 
 
 @dataclass(frozen=True)
@@ -36,10 +35,9 @@ def _words(text: str) -> int:
 def _split_long(doc: str, block: Block, max_words: int) -> list[Block]:
     """Cut a block at sentence ends into pieces of about ``max_words`` (a sentence is never cut)."""
     cuts = [block.start]
-    for m in _SENTENCE_END.finditer(doc, block.start, block.end):
-        starts_sentence = m.group(1).isupper() or m.group(1).isdigit()
-        if starts_sentence and _words(doc[cuts[-1] : m.start()]) >= max_words * 0.6:
-            cuts.append(m.end())
+    for start, _ in sentences(doc[block.start : block.end]):
+        if _words(doc[cuts[-1] : block.start + start]) >= max_words * 0.6:
+            cuts.append(block.start + start)
     cuts.append(block.end)
     pieces = []
     for a, b in zip(cuts, cuts[1:]):

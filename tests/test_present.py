@@ -75,6 +75,14 @@ def test_sentences_split_at_clause_ends_and_list_items_not_at_wraps(corpus):
     assert len(sentences("Tại TP. Hồ Chí Minh có 5 kho.")) == 1
 
 
+def test_regression_sentence_does_not_start_at_a_lower_case_accented_word():
+    """[A-ZĐÀ-Ỹ] once took "đ" for a capital, so "…; đẩy mạnh …" began a new sentence and "…; tăng …" not."""
+    clause = "Nâng cao năng lực quản lý; đẩy mạnh cải cách hành chính; tăng cường kiểm tra."
+    assert sentences(clause) == [(0, len(clause))]
+    assert len(sentences("Nâng cao năng lực. Đẩy mạnh cải cách.")) == 2
+    assert len(sentences("Mục tiêu:\nđ) Giảm nghèo.\ne) Tăng thu nhập.")) == 3
+
+
 # -- highlighting ----------------------------------------------------------------------------------
 def test_highlight_with_diacritics_marks_whole_query_words(corpus):
     c = chunk_with(corpus, WATER, "004")
