@@ -18,7 +18,7 @@ from functools import lru_cache
 from .abbreviations import ABBREVIATIONS
 from .normalize import fold, normalize
 
-__all__ = ["SCHEMES", "terms", "folded_terms", "syllable_runs", "expanded_runs", "query_expansion"]
+__all__ = ["SCHEMES", "terms", "folded_terms", "syllable_runs", "expanded_runs", "query_expansion", "ABBREVIATION_SYLLABLES"]
 
 SCHEMES = ("syllable", "syllable_bigram", "word")
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -28,7 +28,11 @@ _BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”'‘’|…]+|\s[-–]\s|\n\s*\n")
 # Document numbers and codes: "42-NQ/TW", "9491 /KH-UBND", "1016/QĐ-TTg".
 _CODE = re.compile(r"\b\d+(?:\s*[-/]\s*[^\W\d_]+)+")
 # Abbreviations as syllable sequences: "kt-xh" -> ("kt", "xh").
-_ABBR = {tuple(_TOKEN.findall(normalize(a))): tuple(_TOKEN.findall(normalize(f))) for a, f in ABBREVIATIONS.items()}
+ABBREVIATION_SYLLABLES = {
+    tuple(_TOKEN.findall(normalize(a).lower())): tuple(_TOKEN.findall(normalize(f).lower()))
+    for a, f in ABBREVIATIONS.items()
+}
+_ABBR = ABBREVIATION_SYLLABLES
 _ABBR_MAX = max(len(a) for a in _ABBR)
 
 FIXED_WORDS = sorted(

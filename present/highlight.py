@@ -14,17 +14,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ingest.abbreviations import ABBREVIATIONS
-from ingest.analyze import FIXED_WORDS, expanded_runs, syllable_runs
+from ingest.analyze import ABBREVIATION_SYLLABLES, FIXED_WORDS, expanded_runs, syllable_runs
 from ingest.normalize import fold
 
-from .text import STOPWORDS, Token, key, sentences, tokens
+from .text import STOPWORDS, Token, sentences, tokens
 
 __all__ = ["Highlighter", "Match", "best_sentence"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Abbreviations as syllable tuples, both ways: ("bhxh",) -> ("bảo", "hiểm", "xã", "hội").
-_ABBR = {tuple(_WORD.findall(key(a))): tuple(_WORD.findall(key(f))) for a, f in ABBREVIATIONS.items()}
+_ABBR = ABBREVIATION_SYLLABLES
 _ABBR_MAX = max(len(a) for a in _ABBR)
 _FOLDED_STOPWORDS = frozenset(fold(w) for w in STOPWORDS)
 
