@@ -1,43 +1,31 @@
-"""Tra cứu kế hoạch — the page: `streamlit run app.py`.
+"""Tra cứu kế hoạch — the page: `streamlit run app.py` (or scripts/app.sh).
 
-Search cited passages, find precedent wording, add plans. Folders: $PLANS_CORPUS, $PLANS_INDEX,
-$PLANS_CACHE (see present/indexing.py). All logic worth testing lives in present/.
+Search cited passages, find precedent wording, add plans. A door onto ``service.Library`` (folders from
+$PLANS_CORPUS, $PLANS_INDEX, $PLANS_CACHE): the page only lays out what the service returns, rendered by
+``present``. When the page is served beyond this machine, adding plans needs $PLANS_API_TOKEN.
 """
 
 from __future__ import annotations
 
 import html
-from pathlib import Path
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from index import MODES, Filters, HybridIndex, IndexLoadError
-from ingest import issuer
 from present import (
-    ACCEPTED,
-    MAX_BYTES,
     PASSAGE_ID,
     STYLE,
-    Paths,
-    UploadError,
-    check_upload,
     cite,
-    closest_wordings,
     diff_html,
     document_html,
     implements_label,
-    index_exists,
-    passages,
+    md_escape,
+    passage,
     plan_label,
-    rebuild,
     section_label,
-    store_upload,
-    version,
 )
-from present.indexing import load as load_index
-from present.render import md_escape
-from present.results import warm_up
+from service import ACCEPTED, MAX_BYTES, MODES, Filters, IndexBusy, IndexLoadError, Library, QueryError
+from service.auth import page_needs_token, token_ok
 
 EXAMPLES = ["mục tiêu nước sạch nông thôn 2030", "chỉ tiêu BHXH Đồng Nai 2025", "trach nhiem cua Ban Tuyen giao"]
 MODE_LABELS = {"hybrid": "Kết hợp (khuyên dùng)", "bm25": "Theo từ khóa (BM25)", "dense": "Theo ý nghĩa (vector)"}
@@ -45,76 +33,90 @@ SCROLL = f"<script>document.getElementById('{PASSAGE_ID}')?.scrollIntoView({{blo
 
 st.set_page_config(page_title="Tra cứu kế hoạch", page_icon="📑", layout="wide")
 st.html(STYLE)
-paths = Paths.from_env()
 esc = html.escape
 
 
-@st.cache_resource(max_entries=4, show_spinner="Đang mở chỉ mục…")
-def serving_index(index_dir: str, on_disk: str) -> HybridIndex:
-    """The index and its model, loaded once per process and version on disk (``on_disk``)."""
-    index = load_index(Path(index_dir))
-    warm_up(index)
-    return index
+@st.cache_resource(show_spinner=False)
+def library() -> Library:
+    """The library, one per process: its index and model are loaded once and shared by all sessions."""
+    return Library.from_env()
+
+
+lib = library()
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def answer(query: str, k: int, mode: str, filters: tuple, index_dir: str, on_disk: str) -> list:
-    """Passages for a question, ready to show; the same question is not searched twice."""
-    idx = serving_index(index_dir, on_disk)
-    return passages(idx.search(query, k=k, mode=mode, filters=Filters(*map(set, filters))), query, idx.embedder)
+def answer(query: str, k: int, mode: str, filters: Filters, on_disk: str):
+    """Passages for a question, ready to show; the same question is not searched twice per index version."""
+    result = lib.search(query, k=k, mode=mode, filters=filters)
+    return result.mode, [passage(h) for h in result.hits]
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def precedents(draft: str, mode: str, filters: tuple, index_dir: str, on_disk: str) -> list:
+def precedents(draft: str, mode: str, filters: Filters, on_disk: str) -> list:
     """The closest wordings of ``draft`` per plan, among the passages the index finds for it."""
-    idx = serving_index(index_dir, on_disk)
-    candidates = [idx.chunks[i] for i in idx.scores(draft, mode, Filters(*map(set, filters)))]
-    return closest_wordings(draft, candidates, idx.documents)
+    return lib.precedent(draft, mode, filters)
 
 
-def build(label: str, embedder=None):
-    """Rebuild the index from the corpus folder, showing progress."""
+def progress_bar(bar):
+    return lambda done, total: bar.progress(done / max(total, 1), text=f"Đang tính vector cho các đoạn văn: "
+                                                                       f"{done}/{total}")
+
+
+def build(label: str, add: list | None = None):
+    """Rebuild the index from the corpus folder (after storing ``add``: (name, bytes) files), with progress.
+    Returns the service's report (``AddReport`` when adding)."""
     with st.status(label, expanded=True) as status:
         bar = st.progress(0.0, text="Đang đọc các văn bản…")
-        report = rebuild(paths, embedder, progress=lambda done, total: bar.progress(
-            done / max(total, 1), text=f"Đang tính vector cho các đoạn văn: {done}/{total}"))
-        status.update(label=f"Đã lập chỉ mục {report.documents} văn bản, {report.passages} đoạn "
-                      f"({report.seconds:.0f} giây).", state="complete", expanded=False)
-    for error in report.errors:
+        if add is not None:
+            result = lib.add(add, progress=progress_bar(bar))
+            report = result.build
+        else:
+            result = report = lib.build(progress=progress_bar(bar))
+        if report is not None:
+            status.update(label=f"Đã lập chỉ mục {report.documents} văn bản, {report.passages} đoạn "
+                          f"({report.seconds:.0f} giây).", state="complete", expanded=False)
+        else:
+            status.update(label="Chưa lập lại chỉ mục.", state="error", expanded=False)
+    for error in report.errors if report is not None else ():
         st.warning(md_escape(f"Bỏ qua: {error}"))
-    return report
+    return result
 
 
 def document_view(doc, start: int, end: int, query: str = "") -> None:
     st.html(f'<div class="kh-cite">{esc(cite(doc))}</div>'
-            f'<div class="kh-section">{esc(doc.meta.get("title", ""))}</div>')
+            f'<div class="kh-section">{esc(doc.meta.title)}</div>')
     st.html(f'<div class="kh-doc kh-text">{document_html(doc.text, start, end, query)}</div>{SCROLL}',
             unsafe_allow_javascript=True)
 
 
 @st.dialog("Toàn văn", width="large")
 def show_document(doc_id: str, start: int, end: int, query: str) -> None:
-    document_view(idx.documents[doc_id], start, end, query)
+    document_view(lib.document(doc_id), start, end, query)
     link = "?" + urlencode({"doc": doc_id, "start": start, "end": end})
     st.markdown(f":material/link: [Liên kết tới đoạn này]({link})")
 
 
 # -- the index: built on first start, loaded once per process ------------------------------------
-if not index_exists(paths.index):
+if not lib.exists():
     try:
-        build(f"Lần chạy đầu: đang lập chỉ mục các kế hoạch trong {paths.corpus} …")
+        build(f"Lần chạy đầu: đang lập chỉ mục các kế hoạch trong {lib.paths.corpus} …")
+    except IndexBusy:
+        st.info("Một tiến trình khác đang lập chỉ mục lần đầu. Hãy tải lại trang sau ít phút.")
+        st.stop()
     except (ValueError, OSError) as e:
-        st.error(md_escape(f"Chưa lập được chỉ mục từ thư mục {paths.corpus}: {e}"))
+        st.error(md_escape(f"Chưa lập được chỉ mục từ thư mục {lib.paths.corpus}: {e}"))
         st.stop()
 try:
-    serving = (str(paths.index), version(paths.index))
-    idx = serving_index(*serving)
+    with st.spinner("Đang mở chỉ mục…"):
+        idx = lib.index()
 except IndexLoadError as e:
     st.error(md_escape(f"Không mở được chỉ mục: {e}"))
     if st.button("Lập lại chỉ mục"):
         build("Đang lập lại chỉ mục…")
         st.rerun()
     st.stop()
+on_disk = lib.version  # the caches below follow the index on disk
 
 # -- a whole document: ?doc=ID&start=&end= ---------------------------------------------------------
 if "doc" in st.query_params:
@@ -136,12 +138,12 @@ with st.sidebar:
     st.header("Bộ lọc")
     plans = st.multiselect("Kế hoạch", [d.id for d in docs], key="f_plans", placeholder="Tất cả kế hoạch",
                            format_func=lambda i: plan_label(idx.documents[i]))
-    bodies = st.multiselect("Cơ quan ban hành", sorted({issuer(d.meta) for d in docs} - {""}), key="f_bodies",
+    bodies = st.multiselect("Cơ quan ban hành", sorted({d.meta.issuer for d in docs} - {""}), key="f_bodies",
                             placeholder="Tất cả cơ quan")
-    years = st.multiselect("Năm ban hành", sorted({d.meta.get("year", "") for d in docs} - {""}, reverse=True),
+    years = st.multiselect("Năm ban hành", sorted({d.meta.year for d in docs} - {""}, reverse=True),
                            key="f_years", placeholder="Mọi năm",
                            help="Văn bản không ghi ngày ban hành sẽ không hiện khi chọn năm.")
-    implementing = st.multiselect("Thực hiện văn bản", sorted({c for d in docs for c in d.meta.get("implements", [])}),
+    implementing = st.multiselect("Thực hiện văn bản", sorted({c for d in docs for c in d.meta.implements}),
                                   key="f_implements", placeholder="Mọi nghị quyết, kết luận",
                                   format_func=implements_label)
     k = st.slider("Số kết quả", 1, 30, 8, key="k")
@@ -150,11 +152,14 @@ with st.sidebar:
     st.divider()
     st.caption(f"Kho gồm {len(idx.documents)} văn bản, {len(idx.chunks)} đoạn. "
                f"Chỉ mục lập lúc {getattr(idx, 'manifest', {}).get('created', '')[:16].replace('T', ' ')}.")
-    if st.button("Cập nhật chỉ mục", help=f"Đọc lại thư mục {paths.corpus}: văn bản mới, sửa hay bị xoá."):
-        build("Đang cập nhật chỉ mục…", idx.embedder)
-        st.rerun()
-# Filters (doc_ids, issuers, years, implements), hashable for the caches below.
-chosen = tuple(tuple(sorted(f)) for f in (plans, bodies, years, implementing))
+    if st.button("Cập nhật chỉ mục", help=f"Đọc lại thư mục {lib.paths.corpus}: văn bản mới, sửa hay bị xoá."):
+        try:
+            build("Đang cập nhật chỉ mục…")
+        except IndexBusy as e:
+            st.warning(md_escape(f"Đang có tiến trình khác cập nhật chỉ mục, hãy thử lại sau ({e})."))
+        else:
+            st.rerun()
+chosen = Filters.of(doc_ids=plans, issuers=bodies, years=years, implements=implementing)
 
 # -- main ------------------------------------------------------------------------------------------
 st.title(":material/manage_search: Tra cứu kế hoạch")
@@ -173,18 +178,26 @@ with tab_search:
                        on_click=lambda e=example: st.session_state.update(q=e))
         st.caption("Gõ tắt quen dùng cũng được: BHXH, UBND, LĐTBXH… Mỗi kết quả kèm trích dẫn để dán vào văn bản.")
     else:
-        shown = answer(query, k, mode, chosen, *serving)
-        if not shown:
+        try:
+            served, shown = answer(query, k, mode, chosen, on_disk)
+        except QueryError as e:
+            st.warning(md_escape(str(e)))
+            served, shown = mode, None
+        if served != mode:
+            st.caption("Chỉ mục chưa có vector: đang tìm theo từ khóa.")
+        if shown is None:
+            pass
+        elif not shown:
             tips = ["dùng ít từ hơn hoặc từ khái quát hơn (ví dụ “nước sạch” thay vì cả câu)",
                     "kiểm tra chính tả — gõ không dấu cũng được"]
-            if any(chosen):
+            if chosen:
                 tips.insert(0, "bỏ bớt bộ lọc ở thanh bên trái")
             if mode != "hybrid":
                 tips.append(f"chuyển cách tìm sang “{MODE_LABELS['hybrid']}”")
             st.info("**Không tìm thấy đoạn văn nào phù hợp.** Hãy thử: " + "; ".join(tips) + ".")
         else:
             st.caption(f"{len(shown)} đoạn phù hợp nhất. Câu trả lời sát nhất được tô nền vàng, từ khớp in đậm.")
-        for p in shown:
+        for p in shown or ():
             h = p.hit
             with st.container(border=True):
                 st.html(f'<div class="kh-cite">{h.rank}. {esc(cite(h.document))}</div>'
@@ -201,13 +214,19 @@ with tab_precedent:
                          placeholder="Ví dụ: Tỷ lệ dân số được cấp nước sạch đạt chuẩn đạt 95%, trong đó khu vực "
                                      "nông thôn đạt 90%.")
     if draft.strip():
-        groups = precedents(draft, mode, chosen, *serving)
-        if not groups:
+        try:
+            groups = precedents(draft, mode, chosen, on_disk)
+        except QueryError as e:
+            st.warning(md_escape(str(e)))
+            groups = None
+        if groups is None:
+            pass
+        elif not groups:
             st.info("Chưa thấy câu chữ tương tự trong các kế hoạch. Hãy thử dán một câu ngắn hơn hoặc bỏ bớt bộ lọc.")
         else:
             st.html('<div class="kh-legend">So với đoạn của bạn: <span class="kh-text"><ins>chữ có trong văn bản '
                     'cũ</ins></span> · <span class="kh-text"><del>chữ của bạn mà văn bản cũ không có</del></span></div>')
-        for group in groups:
+        for group in groups or ():
             with st.container(border=True):
                 st.html(f'<div class="kh-cite">{esc(cite(group.document))}</div>')
                 for w in group.wordings:
@@ -224,24 +243,28 @@ with tab_upload:
     round_ = st.session_state.setdefault("upload_round", 0)
     files = st.file_uploader("Chọn tệp", type=[s.lstrip(".") for s in ACCEPTED], accept_multiple_files=True,
                              key=f"uploads_{round_}", max_upload_size=MAX_BYTES // 2**20)
+    token = ""
+    if page_needs_token(st.get_option("server.address")):
+        token = st.text_input("Mã quyền thêm kế hoạch", type="password", key="upload_token",
+                              help="Trang đang mở cho mạng ngoài: cần mã do quản trị viên cấp (PLANS_API_TOKEN).")
     if st.button("Thêm vào kho", type="primary", disabled=not files, icon=":material/upload:"):
-        messages, accepted = [], []
-        for f in files:
+        messages = []
+        if page_needs_token(st.get_option("server.address")) and not token_ok(token):
+            messages.append(("error", "Mã quyền không đúng hoặc máy chủ chưa đặt PLANS_API_TOKEN: chưa thêm tệp nào."))
+        else:
             try:
-                checked = check_upload(f.name, f.getvalue(), paths.corpus, idx.documents.values())
-                store_upload(checked, paths.corpus)
-                accepted.append(checked)
-            except (UploadError, OSError) as e:
-                messages.append(("error", str(e)))
-        if accepted:
-            try:
-                build(f"Đang lập chỉ mục {len(accepted)} văn bản mới…", idx.embedder)
-                messages += [("success", f"Đã thêm “{c.filename}”: {c.citation} — {c.passages} đoạn. "
-                                         "Có thể tìm ngay.") for c in accepted]
-            except Exception as e:  # the old index stays on disk and in memory: keep serving it
-                names = ", ".join(c.filename for c in accepted)
-                messages.append(("error", f"Lập chỉ mục thất bại ({type(e).__name__}: {e}). Chỉ mục cũ vẫn đang "
-                                          f"phục vụ tìm kiếm. Tệp {names} đã được lưu trong thư mục kho "
-                                          f"{paths.corpus} và sẽ được đưa vào ở lần “Cập nhật chỉ mục” sau."))
+                result = build(f"Đang thêm {len(files)} tệp và lập chỉ mục…", [(f.name, f.getvalue()) for f in files])
+            except IndexBusy as e:
+                messages.append(("error", f"Đang có tiến trình khác cập nhật chỉ mục; hãy thử lại sau ({e})."))
+            else:
+                messages += [("error", reason) for _, reason in result.refused]
+                if result.build_error:
+                    names = ", ".join(c.filename for c in result.stored)
+                    messages.append(("error", f"Lập chỉ mục thất bại ({result.build_error}). Chỉ mục cũ vẫn đang "
+                                              f"phục vụ tìm kiếm. Tệp {names} đã được lưu trong thư mục kho "
+                                              f"{lib.paths.corpus} và sẽ được đưa vào ở lần “Cập nhật chỉ mục” sau."))
+                elif result.build is not None:
+                    messages += [("success", f"Đã thêm “{c.filename}”: {c.citation} — {c.passages} đoạn. "
+                                             "Có thể tìm ngay.") for c in result.stored]
         st.session_state.update(upload_messages=messages, upload_round=round_ + 1)
         st.rerun()

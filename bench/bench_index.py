@@ -72,7 +72,7 @@ def bm25_ratio(index_dir: Path, queries: list[str]) -> tuple[float, float]:
     from rank_bm25 import BM25Okapi
 
     from index import HybridIndex, index_text
-    from ingest.analyze import terms
+    from vntext.terms import terms
 
     idx = HybridIndex.load(index_dir)
     texts = [index_text(c, idx.documents[c.doc_id]) for c in idx.chunks]

@@ -79,8 +79,7 @@ class Sweep:
         key = json.dumps({k: v for k, v in params.items() if k not in QUERY_TIME}, sort_keys=True)
         if key != self._index_key:
             self._index_key, self._index = key, self.make_index(params)
-        self._index.params.update({k: params[k] for k in QUERY_TIME if k in params})
-        return self._index
+        return self._index.with_settings(**{k: params[k] for k in QUERY_TIME if k in params})
 
     def measure(self, params: dict) -> dict:
         t = time.perf_counter()

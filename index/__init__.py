@@ -6,10 +6,12 @@ import os
 # query embedding then took ~1.7 s instead of ~30 ms. Must be set before the OpenMP runtime loads.
 os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
-from .hybrid import DEFAULTS, MODES, Filters, Hit, HybridIndex, index_text  # noqa: E402
+from .hybrid import DEFAULTS, MODES, Filters, Hit, HybridIndex, SearchSettings, index_text  # noqa: E402
+from .lock import IndexBusy  # noqa: E402
 from .store import IndexLoadError  # noqa: E402
 
-__all__ = ["HybridIndex", "Hit", "Filters", "DEFAULTS", "MODES", "IndexLoadError", "index_text", "build_index"]
+__all__ = ["HybridIndex", "Hit", "Filters", "DEFAULTS", "MODES", "IndexLoadError", "IndexBusy", "index_text",
+           "build_index", "SearchSettings"]
 
 
 def build_index(paths="corpus", index_dir="data/index", model=None, progress=True, **params):

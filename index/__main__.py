@@ -1,7 +1,7 @@
 """python -m index search "QUERY" [-k 10] [--mode hybrid|bm25|dense] [--json] [--queries FILE]
 
-Readable output by default; --json prints {"query", "hits": [{rank, score, doc_id, title, section,
-text, start, end}]}; --queries FILE (one query a line, or JSONL with a "query" field) answers many in
+Readable output by default; --json prints {"query", "mode", "hits": [{rank, score, doc_id, title, citation, section, section_no,
+text, start, end, chunk_id, highlights, best}]}; --queries FILE (one query a line, or JSONL with a "query" field) answers many in
 one process, one JSON object a line.
 """
 
@@ -11,10 +11,11 @@ import argparse
 import json
 import sys
 import textwrap
+from pathlib import Path
 
-from ingest import citation
+from vntext.query import QueryError
 
-from .hybrid import MODES, HybridIndex
+from .hybrid import MODES
 from .store import IndexLoadError
 
 
@@ -38,12 +39,13 @@ def _queries(path: str) -> list[tuple[str | None, str]]:
     return out
 
 
-def _print_readable(query: str, hits) -> None:
-    print(f"Query: {query}\n")
+def _print_readable(result) -> None:
+    hits = result.hits
+    print(f"Query: {result.query.raw}" + (f"  (answered by {result.mode})" if result.mode != "hybrid" else "") + "\n")
     if not hits:
         print("No passage found. Try fewer or more general words.")
     for h in hits:
-        print(f"{h.rank:>2}. [{h.score:.3f}] {citation(h.document.meta)} — {h.document.id}")
+        print(f"{h.rank:>2}. [{h.score:.3f}] {h.document.meta.citation} — {h.document.id}")
         if h.chunk.section:
             print(f"    mục {h.chunk.section_no}: {h.chunk.section}")
         body = textwrap.shorten(h.chunk.body, 400, placeholder=" …")
@@ -65,24 +67,33 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if not args.query and not args.queries:
         ap.error("give a QUERY or --queries FILE")
-    if args.k < 1:
-        ap.error("-k must be at least 1")
+    if not 1 <= args.k <= 1000:
+        ap.error("-k must be between 1 and 1000")
+    from service import Library, Paths
+
+    library = Library(Paths(Path("corpus"), Path(args.index), Path("data/cache")))
     try:
         queries = _queries(args.queries) if args.queries else [(None, args.query)]
-        idx = HybridIndex.load(args.index)
+        library.index()
     except (IndexLoadError, ValueError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    status = 0
     for qid, query in queries:
-        hits = idx.search(query, k=args.k, mode=args.mode)
+        try:
+            result = library.search(query, k=args.k, mode=args.mode)
+        except QueryError as e:  # one bad query of a file does not stop the others
+            print(f"error: {e}", file=sys.stderr)
+            status = 2
+            continue
         if args.json or args.queries:
-            row = {"query": query, "hits": [h.to_dict() for h in hits]}
+            row = result.to_dict()
             if qid is not None:
                 row = {"id": qid, **row}
             print(json.dumps(row, ensure_ascii=False), flush=True)
         else:
-            _print_readable(query, hits)
-    return 0
+            _print_readable(result)
+    return status
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from ingest.analyze import folded_terms, terms
+from vntext.query import Query
+from vntext.terms import folded_terms, terms
 
 __all__ = ["BM25Retriever"]
 
@@ -43,11 +44,23 @@ class BM25Retriever:
             self.folded = _index([folded_terms(t) for t in texts], p["k1"], p["b"], p["method"])
         return self
 
-    def scores(self, query: str) -> np.ndarray:
-        out = _scores(self.exact, terms(query, self.params["scheme"]), self.n)
+    def scores(self, query: str | Query) -> np.ndarray:
+        """BM25 score of every row."""
+        query = Query.parse(query)
+        out = _scores(self.exact, query.terms(self.params["scheme"]), self.n)
         if self.folded is not None:
-            out = out + self.params["folded_weight"] * _scores(self.folded, folded_terms(query), self.n)
+            out = out + self.params["folded_weight"] * _scores(self.folded, query.folded_terms, self.n)
         return out
+
+    def search(self, query: str | Query, n: int, allowed: np.ndarray | None = None) -> dict[int, float]:
+        """``{row: score}`` of the ``n`` best rows with a positive score among ``allowed``."""
+        scores = self.scores(query)
+        if allowed is not None:
+            scores = np.where(np.isin(np.arange(self.n), allowed), scores, 0.0)
+        n = min(n, self.n)
+        top = np.argpartition(-scores, n - 1)[:n] if 0 < n < self.n else np.arange(self.n)
+        top = top[np.lexsort((top, -scores[top]))][:n]
+        return {int(i): float(scores[i]) for i in top if scores[i] > 0}
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)

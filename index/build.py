@@ -9,6 +9,7 @@ import ingest
 
 from .embedders import load_embedder
 from .hybrid import HybridIndex
+from .lock import write_lock
 from .store import IndexLoadError, read_manifest
 
 
@@ -26,6 +27,12 @@ def _changes(index_dir, corpus) -> dict:
 
 
 def build(paths="corpus", index_dir="data/index", model=None, progress=True, cache_dir=None, **params):
+    """See ``index.build_index``; holds the index's write lock throughout (``IndexBusy`` if taken)."""
+    with write_lock(index_dir):
+        return _build(paths, index_dir, model, progress, cache_dir, **params)
+
+
+def _build(paths, index_dir, model, progress, cache_dir, **params):
     from tqdm import tqdm
 
     t0 = time.perf_counter()

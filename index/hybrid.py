@@ -6,21 +6,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
-from ingest import Chunk, Corpus, Document, issuer
-from ingest.analyze import query_expansion
-from ingest.normalize import fold, normalize
+from ingest import Chunk, Corpus, Document, DocumentMeta
+from vntext.query import Query
 
+from .backends import DenseRetriever, SparseRetriever
 from .bm25 import BM25Retriever
 from .dense import DenseIndex
 from .embedders import DEFAULT_MODEL, load_embedder
 from .embedding_cache import EmbeddingCache, default_cache_dir
 from .fusion import blend, rrf
 
-__all__ = ["HybridIndex", "Hit", "Filters", "DEFAULTS", "QUERY_TIME", "MODES", "index_text"]
+__all__ = ["HybridIndex", "Hit", "Filters", "SearchSettings", "DEFAULTS", "QUERY_TIME", "MODES", "index_text"]
 
 MODES = ("hybrid", "bm25", "dense")
 # Chosen on the tuning half of eval/questions.jsonl; see README "Choosing the defaults".
@@ -44,52 +45,97 @@ DEFAULTS = dict(
 QUERY_TIME = ("fusion", "bm25_weight", "accent_free_bm25_weight", "rrf_k", "candidates")
 
 
+
 @dataclass(frozen=True)
 class Hit:
+    """A passage found: its rank and score, the chunk and its document, and where it matches the query.
+
+    ``highlights`` (the query's words) and ``best`` (the sentence that answers best) are offsets into
+    the document, like ``chunk.start``/``chunk.end``; empty until the service marks them.
+    """
+
     rank: int
     score: float
     chunk: Chunk
     document: Document
+    highlights: tuple[tuple[int, int], ...] = ()
+    best: tuple[int, int] | None = None
 
     def to_dict(self) -> dict:
         c = self.chunk
-        return {"rank": self.rank, "score": round(float(self.score), 6), "doc_id": c.doc_id,
-                "title": self.document.meta.get("title", ""), "section": c.section, "section_no": c.section_no,
-                "text": c.text, "start": c.start, "end": c.end, "chunk_id": c.id}
+        out = {"rank": self.rank, "score": round(float(self.score), 6), "doc_id": c.doc_id,
+               "title": self.document.meta.title, "citation": self.document.meta.citation,
+               "section": c.section, "section_no": c.section_no, "text": c.text, "start": c.start, "end": c.end,
+               "chunk_id": c.id, "highlights": [list(s) for s in self.highlights]}
+        if self.best is not None:
+            out["best"] = list(self.best)
+        return out
 
 
-@dataclass
+def _set(values) -> frozenset:
+    if values is None:
+        return frozenset()
+    return frozenset([values] if isinstance(values, str) else values)
+
+
+@dataclass(frozen=True)
 class Filters:
-    """Restrict results to documents whose metadata match every non-empty field."""
+    """Restrict results to documents whose metadata match every non-empty field; immutable and hashable.
 
-    doc_ids: set = field(default_factory=set)
-    issuers: set = field(default_factory=set)
-    years: set = field(default_factory=set)
-    implements: set = field(default_factory=set)
+    ``Filters(years={"2024"})``, ``Filters.of(doc_ids=["a"], issuers="Ủy ban nhân dân tỉnh Đồng Nai")``.
+    """
+
+    doc_ids: frozenset = frozenset()
+    issuers: frozenset = frozenset()
+    years: frozenset = frozenset()
+    implements: frozenset = frozenset()
+
+    def __post_init__(self):
+        for f in fields(self):
+            object.__setattr__(self, f.name, _set(getattr(self, f.name)))
+
+    @classmethod
+    def of(cls, **values) -> Filters:
+        """From any iterables (or single strings) by field name; unknown names raise ``TypeError``."""
+        unknown = set(values) - {f.name for f in fields(cls)}
+        if unknown:
+            raise TypeError(f"unknown filter fields: {', '.join(sorted(unknown))}")
+        return cls(**values)
 
     def accepts(self, doc: Document) -> bool:
         m = doc.meta
         return ((not self.doc_ids or doc.id in self.doc_ids)
-                and (not self.issuers or issuer(m) in self.issuers)
-                and (not self.years or m.get("year") in self.years)
-                and (not self.implements or bool(self.implements & set(m.get("implements", [])))))
+                and (not self.issuers or m.issuer in self.issuers)
+                and (not self.years or m.year in self.years)
+                and (not self.implements or bool(self.implements & set(m.implements))))
 
     def __bool__(self) -> bool:
-        return bool(self.doc_ids or self.issuers or self.years or self.implements)
+        return any(getattr(self, f.name) for f in fields(self))
+
+    def to_dict(self) -> dict:
+        return {f.name: sorted(getattr(self, f.name)) for f in fields(self) if getattr(self, f.name)}
 
 
-def is_accent_free(query: str) -> bool:
-    """True for a query typed without diacritics ("muc tieu nuoc sach")."""
-    q = normalize(query)
-    return any(c.isalpha() for c in q) and fold(q) == q
+@dataclass(frozen=True)
+class SearchSettings:
+    """What ranking reads at query time (no re-indexing needed); defaults from the index's parameters."""
+
+    fusion: str = DEFAULTS["fusion"]
+    bm25_weight: float = DEFAULTS["bm25_weight"]
+    accent_free_bm25_weight: float = DEFAULTS["accent_free_bm25_weight"]
+    rrf_k: int = DEFAULTS["rrf_k"]
+    candidates: int = DEFAULTS["candidates"]
+
+    @classmethod
+    def from_params(cls, params: dict) -> SearchSettings:
+        return cls(**{k: params[k] for k in QUERY_TIME if k in params})
 
 
-def context_line(meta: dict) -> str:
+def context_line(meta: DocumentMeta) -> str:
     """The document's own context, indexed with each chunk: kind, number, issuing body, place."""
     # Without a stated locality, the provinces the plan names stand in for it ("Bắc Giang").
-    places = [] if meta.get("locality") else meta.get("provinces_named", [])[:1]
-    parts = [meta.get("kind", ""), meta.get("number", ""), issuer(meta), meta.get("place", ""), *places]
-    parts += meta.get("implements", [])
+    places = [] if meta.locality else list(meta.provinces_named[:1])
+    parts = [meta.kind, meta.number, meta.issuer, meta.place, *places, *meta.implements]
     return " ".join(p for p in parts if p)
 
 
@@ -102,12 +148,19 @@ def index_text(chunk: Chunk, doc: Document, with_context=True, with_headings=Tru
 
 
 class HybridIndex:
-    def __init__(self, documents: list[Document], chunks: list[Chunk], bm25: BM25Retriever,
-                 dense: DenseIndex, embedder, params: dict):
+    """Documents and their chunks, a sparse and a dense retriever over the chunks, fused per query.
+
+    The retrievers are reached only through their ``search`` method (``index.backends``), so another
+    engine can stand in for either.
+    """
+
+    def __init__(self, documents: list[Document], chunks: list[Chunk], bm25: SparseRetriever,
+                 dense: DenseRetriever | None, embedder, params: dict):
         self.documents = {d.id: d for d in documents}
         self.chunks = chunks
         self.bm25, self.dense, self.embedder = bm25, dense, embedder
         self.params = params
+        self.settings = SearchSettings.from_params(params)
         self._doc_rows = np.array([c.doc_id for c in chunks])
 
     @classmethod
@@ -135,50 +188,56 @@ class HybridIndex:
         self.embedded = embedded
         return self
 
+    def with_settings(self, **settings) -> HybridIndex:
+        """The same index (nothing copied) answering with other query-time settings by default."""
+        other = copy.copy(self)
+        other.settings = replace(self.settings, **settings)
+        return other
+
+    @property
+    def modes(self) -> tuple[str, ...]:
+        """The modes this index can answer in: all three once it has vectors, BM25 before."""
+        return MODES if self.dense is not None else ("bm25",)
+
     # -- search ---------------------------------------------------------------------------------
-    def _allowed(self, filters: Filters | None) -> np.ndarray | None:
+    def allowed_rows(self, filters: Filters | None) -> np.ndarray | None:
+        """The chunk rows ``filters`` admit (sorted ids), or None for no restriction."""
         if not filters:
             return None
-        ok = {d for d, doc in self.documents.items() if filters.accepts(doc)}
-        return np.isin(self._doc_rows, list(ok))
+        ok = [d for d, doc in self.documents.items() if filters.accepts(doc)]
+        return np.flatnonzero(np.isin(self._doc_rows, ok)).astype(np.int64)
 
-    def _sparse(self, query: str, n: int, allowed) -> dict[int, float]:
-        scores = self.bm25.scores(query)
-        if allowed is not None:
-            scores = np.where(allowed, scores, 0.0)
-        top = np.argsort(-scores, kind="stable")[:n]
-        return {int(i): float(scores[i]) for i in top if scores[i] > 0}
-
-    def _dense(self, query: str, n: int, allowed) -> dict[int, float]:
-        vector = self.embedder.embed_queries([query_expansion(query)])[0]
-        scores, ids = self.dense.search(vector, self.dense.size if allowed is not None else n)
-        out = {int(i): float(s) for s, i in zip(scores, ids, strict=False) if allowed is None or allowed[i]}
-        return dict(list(out.items())[:n])
-
-    def scores(self, query: str, mode: str = "hybrid", filters: Filters | None = None) -> dict[int, float]:
+    def scores(self, query: str | Query, mode: str = "hybrid", filters: Filters | None = None,
+               settings: SearchSettings | None = None) -> dict[int, float]:
         """{chunk row: score} for the candidates of ``mode``."""
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
-        if mode != "bm25" and self.dense is None:
-            raise ValueError(f"mode {mode!r} needs dense vectors; this index was built with BM25 only")
-        p, allowed = self.params, self._allowed(filters)
-        n = p["candidates"]
+        if mode not in self.modes:
+            raise ValueError(f"mode {mode!r} needs dense vectors; this index has BM25 only so far")
+        query, s = Query.parse(query), settings or self.settings
+        allowed = self.allowed_rows(filters)
+        if allowed is not None and not len(allowed):
+            return {}
+        sparse = self.bm25.search(query, s.candidates, allowed) if mode != "dense" else {}
         if mode == "bm25":
-            return self._sparse(query, n, allowed)
+            return sparse
+        vector = self.embedder.embed_queries([query.for_embedding])[0]
+        dense = self.dense.search(vector, s.candidates, allowed)
         if mode == "dense":
-            return self._dense(query, n, allowed)
-        sparse, dense = self._sparse(query, n, allowed), self._dense(query, n, allowed)
-        if p["fusion"] == "rrf":
-            return rrf([sparse, dense], k=p["rrf_k"])
-        weight = p["bm25_weight"]
-        if is_accent_free(query):  # the dense model reads unaccented Vietnamese poorly: lean on BM25
-            weight = max(weight, p.get("accent_free_bm25_weight", weight))
+            return dense
+        if s.fusion == "rrf":
+            return rrf([sparse, dense], k=s.rrf_k)
+        weight = s.bm25_weight
+        if query.accent_free:  # the dense model reads unaccented Vietnamese poorly: lean on BM25
+            weight = max(weight, s.accent_free_bm25_weight)
         return blend(sparse, dense, weight)
 
-    def search(self, query: str, k: int = 10, mode: str = "hybrid", filters: Filters | None = None) -> list[Hit]:
-        if not query or not query.strip():
+    def search(self, query: str | Query, k: int = 10, mode: str = "hybrid", filters: Filters | None = None,
+               settings: SearchSettings | None = None) -> list[Hit]:
+        query = Query.parse(query)
+        if not query:
             return []
-        run = self.scores(query, mode, filters)
+        run = self.scores(query, mode, filters, settings)
         best = sorted(run.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
         return [Hit(r, s, self.chunks[i], self.documents[self.chunks[i].doc_id]) for r, (i, s) in enumerate(best, 1)]
 

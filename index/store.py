@@ -17,7 +17,7 @@ from dataclasses import asdict
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from ingest import Chunk, Document
+from ingest import Chunk, Document, DocumentMeta
 
 from .bm25 import BM25Retriever
 from .dense import DenseIndex
@@ -71,7 +71,7 @@ def save(index, path) -> Path:
     try:
         docs = list(index.documents.values())
         _write_jsonl(tmp / "documents.jsonl", ({"id": d.id, "path": d.path, "format": d.format,
-                                                 "meta": d.meta, "text": d.text} for d in docs))
+                                                 "meta": d.meta.to_dict(), "text": d.text} for d in docs))
         _write_jsonl(tmp / "chunks.jsonl", (asdict(c) for c in index.chunks))
         index.bm25.save(tmp / "bm25")
         index.dense.save(tmp / "dense.faiss")
@@ -140,7 +140,7 @@ def load(cls, path, embedder=None):
         raise IndexLoadError(f"{path} was built with model {model!r}, not {embedder.name!r}: "
                           f"rebuild with `python -m ingest --model {embedder.name}` or load it without a model")
     try:
-        docs = [Document(r["id"], r["text"], r["meta"], r["path"], r["format"])
+        docs = [Document(r["id"], r["text"], DocumentMeta.from_dict(r["meta"]), r["path"], r["format"])
                 for r in _read_jsonl(path / "documents.jsonl")]
         chunks = [Chunk(**r) for r in _read_jsonl(path / "chunks.jsonl")]
         bm25 = BM25Retriever.load(path / "bm25")

@@ -7,22 +7,23 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .chunking import DEFAULT_MAX_WORDS, Chunk, chunk_blocks
 from .loaders import SUPPORTED, IngestError, Source, read
-from .metadata import citation, extract, issuer
+from .metadata import DocumentMeta, citation, extract, issuer
 from .structure import body_end, parse
 
-__all__ = ["Document", "Corpus", "load", "load_sources", "document_from", "IngestError", "Chunk", "citation", "issuer"]
+__all__ = ["Document", "Corpus", "load", "load_sources", "document_from", "IngestError", "Chunk", "citation", "issuer",
+           "DocumentMeta"]
 
 
 @dataclass(frozen=True)
 class Document:
     id: str
     text: str
-    meta: dict
+    meta: DocumentMeta = field(default_factory=DocumentMeta)
     path: str = ""
     format: str = "txt"
 
@@ -42,7 +43,7 @@ def document_from(source: Source, max_words: int = DEFAULT_MAX_WORDS) -> tuple[D
     blocks = parse(source.text)
     meta = extract(source.text, blocks, body_end(source.text))
     if source.title:
-        meta["title"] = source.title
+        meta = replace(meta, title=source.title)
     doc = Document(source.id, source.text, meta, source.path, source.format)
     chunks = chunk_blocks(doc.id, doc.text, blocks, max_words)
     if not chunks:

@@ -20,13 +20,13 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     import tempfile
 
-    from index import build_index
+    from index import IndexBusy, build_index
 
     with tempfile.TemporaryDirectory(prefix="embcache-") as fresh:
         try:
             _, _, stats = build_index(args.paths, args.index, args.model, not args.quiet, faiss=args.faiss,
                                       cache_dir=fresh if args.rebuild else None)
-        except (ValueError, ImportError, OSError) as e:
+        except (ValueError, ImportError, OSError, IndexBusy) as e:
             print(f"error: {e}", file=sys.stderr)
             return 2
     for err in stats["errors"]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .sentences import sentences
+from vntext.sentences import sentences
+
 from .structure import Block
 
 __all__ = ["Chunk", "chunk_blocks", "DEFAULT_MAX_WORDS"]

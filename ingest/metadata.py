@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import asdict, dataclass, fields
 
-from .normalize import normalize
+from vntext.normalize import normalize
+
 from .places import provinces_named
 from .structure import _STAMP, Block
 
-__all__ = ["extract", "citation", "issuer"]
+__all__ = ["DocumentMeta", "extract", "citation", "issuer"]
 
 _NUMBER = re.compile(r"^\W*Số\s*:\s*(\S.*?)\s*$", re.MULTILINE | re.IGNORECASE)
 _PLACE_DATE = re.compile(
@@ -28,6 +30,51 @@ _BY_YEAR = re.compile(r"đến năm\s*(\d{4})", re.IGNORECASE)
 _VISION = re.compile(r"tầm nhìn(?: đến năm)?\s*(\d{4})", re.IGNORECASE)
 _UNITS = ("tỉnh", "thành phố", "thị xã", "huyện", "quận")
 _NAME = re.compile(r"^[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){1,4}$")
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What a plan says of itself, read from its header and preamble. What it does not say stays empty."""
+
+    kind: str = ""  # "Kế hoạch", "Chương trình hành động"
+    draft: bool = False  # "DỰ THẢO" in the title
+    number: str = ""  # "9491/KH-UBND"
+    code: str = ""  # "KH-UBND", also when the number is blank
+    place: str = ""  # of the place-and-date line: "Đồng Nai"
+    locality: str = ""  # the place, else "trên địa bàn …" of the preamble
+    date: str = ""  # ISO as far as known: "2021-08-10", "2024-03"
+    year: str = ""
+    issuing_body: str = ""  # "Ủy ban nhân dân tỉnh"
+    implements: tuple[str, ...] = ()  # the resolutions and plans it implements: "42-NQ/TW"
+    provinces_named: tuple[str, ...] = ()  # provinces the text names, most named first
+    signer: str = ""
+    title: str = ""
+    period: str = ""  # "2021-2025"
+    target_year: str = ""
+    vision_year: str = ""
+
+    @property
+    def issuer(self) -> str:
+        return issuer(self)
+
+    @property
+    def citation(self) -> str:
+        return citation(self)
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["implements"], out["provinces_named"] = list(self.implements), list(self.provinces_named)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> DocumentMeta:
+        """From ``to_dict``'s output (a saved index); unknown keys are ignored, missing ones stay empty."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        for k in ("implements", "provinces_named"):
+            if k in values:
+                values[k] = tuple(values[k])
+        return cls(**values)
 
 
 def _kind(titles: list[str]) -> tuple[str, bool]:
@@ -79,7 +126,7 @@ def _period(titles: str, body: str, headings: str, goals: str) -> dict:
     return {"period": period, "target_year": str(max(target)) if target else "", "vision_year": vision_year}
 
 
-def extract(doc: str, blocks: list[Block], body_end: int) -> dict:
+def extract(doc: str, blocks: list[Block], body_end: int) -> DocumentMeta:
     """Kind, draft flag, number, place, date, issuing body, what it implements, period, signer."""
     first = next((b.start for b in blocks if b.kind == "heading" and b.rank < 60), len(doc))
     head = doc[:first]
@@ -98,30 +145,31 @@ def extract(doc: str, blocks: list[Block], body_end: int) -> dict:
         ref = f"{m.group(1)}-{m.group(2).upper().replace('CTR', 'CTr')}/{m.group(3).upper()}"
         if ref not in implements and ref != number:
             implements.append(ref)
-    return {
-        "kind": kind,
-        "draft": draft,
-        "number": number,
-        "code": code,
-        "place": place,
-        "locality": locality,
-        "date": date,
-        "year": year,
-        "issuing_body": body,
-        "implements": implements,
-        "provinces_named": provinces_named(" ".join(b.text for b in blocks if b.kind != "meta")),
-        "signer": _signer(doc[body_end:]),
-        "title": " ".join([kind] + preamble[:1]).strip(),
+    return DocumentMeta(
+        kind=kind,
+        draft=draft,
+        number=number,
+        code=code,
+        place=place,
+        locality=locality,
+        date=date,
+        year=year,
+        issuing_body=body,
+        implements=tuple(implements),
+        provinces_named=tuple(provinces_named(" ".join(b.text for b in blocks if b.kind != "meta"))),
+        signer=_signer(doc[body_end:]),
+        title=" ".join([kind] + preamble[:1]).strip(),
         **_period(" ".join(titles + preamble[:1]), " ".join(b.text for b in blocks), headings, goals),
-    }
+    )
 
 
-def citation(meta: dict) -> str:
+def citation(meta: DocumentMeta) -> str:
     """ "Kế hoạch số 9491/KH-UBND ngày 10/8/2021 của Ủy ban nhân dân tỉnh (Đồng Nai)" as far as known."""
-    parts = [("Dự thảo " + meta["kind"].lower()) if meta.get("draft") and meta.get("kind") else meta.get("kind") or "Văn bản"]
-    if meta.get("number"):
-        parts.append(f"số {meta['number']}")
-    date = meta.get("date", "")
+    kind = meta.kind or "Văn bản"
+    parts = [("Dự thảo " + kind.lower()) if meta.draft and meta.kind else kind]
+    if meta.number:
+        parts.append(f"số {meta.number}")
+    date = meta.date
     if len(date) == 10:
         y, m, d = date.split("-")
         parts.append(f"ngày {int(d)}/{int(m)}/{y}")
@@ -134,9 +182,9 @@ def citation(meta: dict) -> str:
     return " ".join(parts)
 
 
-def issuer(meta: dict) -> str:
+def issuer(meta: DocumentMeta) -> str:
     """The issuing body with its locality: "Ủy ban nhân dân tỉnh Đồng Nai"."""
-    body, locality = meta.get("issuing_body", ""), meta.get("locality", "")
+    body, locality = meta.issuing_body, meta.locality
     if not locality or normalize(locality).lower() in normalize(body).lower():
         return body
     for unit in _UNITS:

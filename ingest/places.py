@@ -17,7 +17,7 @@ PROVINCES = (
 
 def provinces_named(text: str) -> list[str]:
     """Provinces named in ``text`` (normalised), most often named first."""
-    from .normalize import normalize
+    from vntext.normalize import normalize
 
     text = normalize(text)
     counts = {}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ingest import Chunk, Document, citation, issuer
+from ingest import Chunk, Document
 
-__all__ = ["cite", "section_label", "plan_label", "implements_label", "short_body", "issuer_of"]
+__all__ = ["cite", "section_label", "plan_label", "implements_label", "short_body"]
 
 _CODE_KIND = {"NQ": "Nghị quyết", "KH": "Kế hoạch", "KL": "Kết luận", "CTR": "Chương trình", "CT": "Chỉ thị",
               "QĐ": "Quyết định", "TB": "Thông báo"}
@@ -19,7 +19,7 @@ def cite(doc: Document, chunk: Chunk | None = None) -> str:
     Kind, number, date and issuing body as far as the plan states them; the section number of the
     passage when it has one.
     """
-    text = citation(doc.meta)
+    text = doc.meta.citation
     if chunk is not None and chunk.section_no:
         text += f", mục {chunk.section_no}"
     return text
@@ -50,13 +50,8 @@ def implements_label(code: str) -> str:
 
 def plan_label(doc: Document) -> str:
     """A plan as the filter lists it, telling plans of the same body apart by what they implement."""
-    label = short_body(citation(doc.meta))
-    implements = doc.meta.get("implements") or []
-    if implements and not doc.meta.get("number"):
+    label = short_body(doc.meta.citation)
+    implements = doc.meta.implements
+    if implements and not doc.meta.number:
         label += f" (thực hiện {implements[0]})"
     return label
-
-
-def issuer_of(doc: Document) -> str:
-    """The issuing body with its locality, as the index filters it."""
-    return issuer(doc.meta)

@@ -1,111 +1,13 @@
-"""Precedent wording for drafters: the sentences of each plan closest to a pasted text, word by word.
-
-Candidate passages (from the index, or any chunks) are split into sentences; each is compared with the
-pasted text on normalised syllables (``difflib.SequenceMatcher``), alone and — for a pasted paragraph —
-as runs of consecutive sentences. The best few per plan are kept, plans ordered by their best match.
-"""
+"""Precedent wording as the page shows it: a plan's wording beside the draft, differences marked word by word."""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from ingest import Chunk, Document
+from vntext.tokens import tokens
 
-from .text import sentences, tokens
-
-__all__ = ["Wording", "PlanWordings", "closest_wordings", "diff_html", "similarity"]
-
-
-@dataclass(frozen=True)
-class Wording:
-    """A span of a plan, ``document.text[start:end]``, inside ``chunk``, and its similarity (0–1)."""
-
-    document: Document
-    chunk: Chunk
-    start: int
-    end: int
-    similarity: float
-
-    @property
-    def text(self) -> str:
-        return self.document.text[self.start : self.end]
-
-
-@dataclass(frozen=True)
-class PlanWordings:
-    document: Document
-    wordings: list[Wording]
-
-    @property
-    def best(self) -> float:
-        return max(w.similarity for w in self.wordings)
-
-
-def _keys(text: str) -> list[str]:
-    return [t.norm for t in tokens(text)]
-
-
-def similarity(a: str, b: str) -> float:
-    """Share of syllables two texts have in common, in order (``SequenceMatcher.ratio``, 0–1)."""
-    return SequenceMatcher(None, _keys(a), _keys(b), autojunk=False).ratio()
-
-
-def _units(chunk: Chunk, width: int) -> list[tuple[int, int]]:
-    """Spans (in document offsets) of each sentence of ``chunk`` and of runs of up to ``width`` sentences."""
-    spans = [(chunk.start + s, chunk.start + e) for s, e in sentences(chunk.text)]
-    out = []
-    for n in range(1, max(1, width) + 1):
-        out += [(spans[i][0], spans[i + n - 1][1]) for i in range(len(spans) - n + 1)]
-    return out
-
-
-def closest_wordings(
-    text: str,
-    chunks: Iterable[Chunk],
-    documents: dict[str, Document],
-    per_plan: int = 2,
-    min_similarity: float = 0.2,
-) -> list[PlanWordings]:
-    """The wordings closest to ``text`` in each plan, grouped by plan, best plan first.
-
-    ``chunks``: where to look (e.g. the index's candidates for ``text``); ``documents``: id → Document.
-    At most ``per_plan`` non-overlapping wordings per plan, each at least ``min_similarity`` similar
-    and, after the first, nearly as similar as the best of that plan.
-    """
-    pasted = _keys(text)
-    if not pasted:
-        return []
-    width = min(3, len(sentences(text)) or 1)
-    vocabulary = set(pasted)
-    by_plan: dict[str, list[Wording]] = {}
-    for chunk in chunks:
-        doc = documents[chunk.doc_id]
-        for s, e in _units(chunk, width):
-            words = _keys(doc.text[s:e])
-            if not vocabulary.intersection(words):
-                continue
-            # Quick upper bound of the ratio before the exact, slower one.
-            if 2 * len(vocabulary.intersection(words)) / (len(pasted) + len(words)) < min_similarity * 0.5:
-                continue
-            ratio = SequenceMatcher(None, pasted, words, autojunk=False).ratio()
-            if ratio >= min_similarity:
-                by_plan.setdefault(doc.id, []).append(Wording(doc, chunk, s, e, ratio))
-    out = []
-    for doc_id, found in by_plan.items():
-        kept: list[Wording] = []
-        ranked = sorted(found, key=lambda w: (-w.similarity, w.start))
-        for w in ranked:
-            if w.similarity < 0.75 * ranked[0].similarity:  # a second wording only if nearly as close
-                break
-            if all(w.end <= k.start or w.start >= k.end for k in kept):
-                kept.append(w)
-            if len(kept) == per_plan:
-                break
-        out.append(PlanWordings(documents[doc_id], kept))
-    return sorted(out, key=lambda p: (-p.best, p.document.id))
+__all__ = ["diff_html"]
 
 
 def diff_html(pasted: str, wording: str) -> str:

@@ -15,7 +15,7 @@ from rank_bm25 import BM25Okapi
 
 from index.bm25 import BM25Retriever
 from index.hybrid import index_text
-from ingest.analyze import terms
+from vntext.terms import terms
 
 K1 = 1.2
 QUERIES = [

@@ -9,8 +9,8 @@ import unicodedata
 
 import pytest
 
-from ingest.analyze import folded_terms, query_expansion, syllable_runs, terms
-from ingest.normalize import fold, normalize
+from vntext.normalize import fold, normalize
+from vntext.terms import folded_terms, query_expansion, syllable_runs, terms
 
 # (input, expected normalize(input))
 SPELLINGS = [

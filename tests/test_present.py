@@ -26,7 +26,7 @@ from present import (
     to_html,
 )
 from present.render import PASSAGE_ID, md_escape
-from present.text import sentences, tokens
+from vntext.tokens import sentences, tokens
 
 ROOT = Path(__file__).resolve().parent.parent
 WATER = "Tỉ lệ dân số được cấp nước sạch bảo đảm quy chuẩn đạt 92%"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.normalize import fold, normalize
-from ingest.sentences import sentences
+from vntext.normalize import fold, normalize
+from vntext.sentences import sentences
 
 __all__ = ["Token", "tokens", "sentences", "STOPWORDS", "key", "folded_key"]
 

@@ -13,12 +13,12 @@ syllable level, since underthesea splits unaccented text into words that never o
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from .abbreviations import ABBREVIATIONS
+from . import abbreviations
 from .normalize import fold, normalize
+from .segment import word_tokenize
 
-__all__ = ["SCHEMES", "terms", "folded_terms", "syllable_runs", "expanded_runs", "query_expansion", "ABBREVIATION_SYLLABLES"]
+__all__ = ["SCHEMES", "terms", "folded_terms", "syllable_runs", "expanded_runs", "query_expansion"]
 
 SCHEMES = ("syllable", "syllable_bigram", "word")
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -27,19 +27,6 @@ _BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”'‘’|…]+|\s[-–]\s|\n\s*\n")
 
 # Document numbers and codes: "42-NQ/TW", "9491 /KH-UBND", "1016/QĐ-TTg".
 _CODE = re.compile(r"\b\d+(?:\s*[-/]\s*[^\W\d_]+)+")
-# Abbreviations as syllable sequences: "kt-xh" -> ("kt", "xh").
-ABBREVIATION_SYLLABLES = {
-    tuple(_TOKEN.findall(normalize(a).lower())): tuple(_TOKEN.findall(normalize(f).lower()))
-    for a, f in ABBREVIATIONS.items()
-}
-_ABBR = ABBREVIATION_SYLLABLES
-_ABBR_MAX = max(len(a) for a in _ABBR)
-
-FIXED_WORDS = sorted(
-    {normalize(f) for f in ABBREVIATIONS.values() if " " in f}
-    | {normalize(f).capitalize() for f in ABBREVIATIONS.values() if " " in f}
-    | {"Ủy ban nhân dân", "Hội đồng nhân dân", "Mặt trận Tổ quốc", "Ban Chấp hành", "Ban Thường vụ"}
-)
 
 
 def syllable_runs(text: str) -> list[list[str]]:
@@ -53,14 +40,9 @@ def _expansions(syllables: list[str]) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(syllables):
-        for n in range(min(_ABBR_MAX, len(syllables) - i), 0, -1):
-            full = _ABBR.get(tuple(syllables[i : i + n]))
-            if full is not None:
-                out.extend(full)
-                i += n
-                break
-        else:
-            i += 1
+        n, full = next(abbreviations.at(syllables, i), (1, ()))
+        out.extend(full)
+        i += n
     return out
 
 
@@ -82,15 +64,8 @@ def _with_bigrams(runs: list[list[str]]) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _word_tokenize():
-    from underthesea import word_tokenize
-
-    return word_tokenize
-
-
 def _words(text: str) -> list[str]:
-    tokens = _word_tokenize()(normalize(text), fixed_words=FIXED_WORDS)
+    tokens = word_tokenize(normalize(text))
     out = []
     for tok in tokens:
         parts = _TOKEN.findall(tok.lower())

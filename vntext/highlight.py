@@ -12,19 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
-from ingest.analyze import ABBREVIATION_SYLLABLES, FIXED_WORDS, expanded_runs, syllable_runs
-from ingest.normalize import fold
-
-from .text import STOPWORDS, Token, sentences, tokens
+from . import abbreviations
+from .normalize import fold
+from .query import Query
+from .segment import word_tokenize
+from .tokens import STOPWORDS, Token, sentences, tokens
 
 __all__ = ["Highlighter", "Match", "best_sentence"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-# Abbreviations as syllable tuples, both ways: ("bhxh",) -> ("bảo", "hiểm", "xã", "hội").
-_ABBR = ABBREVIATION_SYLLABLES
-_ABBR_MAX = max(len(a) for a in _ABBR)
 _FOLDED_STOPWORDS = frozenset(fold(w) for w in STOPWORDS)
 
 
@@ -60,16 +57,9 @@ class Match:
     phrase: bool  # two or more syllables (a word like "nước sạch", or several), or an abbreviation
 
 
-@lru_cache(maxsize=1)
-def _segmenter():
-    from underthesea import word_tokenize
-
-    return word_tokenize
-
-
 def _bounds(run: list[str]) -> set[int]:
     """Word boundaries of a run of syllables, from underthesea ("mục tiêu|nước sạch|nông thôn")."""
-    words = _segmenter()(" ".join(run), fixed_words=FIXED_WORDS)
+    words = word_tokenize(" ".join(run))
     bounds, n = {0}, 0
     for word in words:
         n += len(_WORD.findall(word))
@@ -84,13 +74,13 @@ class Highlighter:
     function words ("của", "và") are only marked inside a phrase.
     """
 
-    def __init__(self, query: str):
-        self.query = query
-        runs = syllable_runs(query)
+    def __init__(self, query: str | Query):
+        self.query = query = Query.parse(query)
+        runs = query.runs
         # A query typed with diacritics is matched exactly throughout ("Ban" is not "bản"); one typed
         # without any is matched on accent-free forms.
         self._accented = any(fold(s) != s for run in runs for s in run)
-        self._runs = runs + expanded_runs(query)
+        self._runs = runs + query.expanded_runs
         self._expanded = len(runs)
         self._seen: dict[str, dict[str, int]] = {}  # accent-free syllable -> spellings seen in phrases
         self.sequences = [self._sequence(run, n >= self._expanded) for n, run in enumerate(self._runs)]
@@ -142,10 +132,9 @@ class Highlighter:
 
     def _abbreviation(self, toks: list[Token], i: int) -> int:
         """Number of tokens at ``i`` forming an abbreviation whose full form the query spells out."""
-        for n in range(min(_ABBR_MAX, len(toks) - i), 0, -1):
-            full = _ABBR.get(tuple(t.norm for t in toks[i : i + n]))
-            if full and len(full) > 1 and any(_contains([s.norm for s in q.syllables], list(full))
-                                              for q in self.sequences):
+        keys = [t.norm for t in toks[i : i + abbreviations.LONGEST]]
+        for n, full in abbreviations.at(keys, 0):
+            if len(full) > 1 and any(_contains([s.norm for s in q.syllables], list(full)) for q in self.sequences):
                 return n
         return 0
 

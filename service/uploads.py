@@ -19,8 +19,6 @@ from pathlib import Path
 from ingest import Document, IngestError, document_from
 from ingest.loaders import SUPPORTED, read, safe_id
 
-from .cite import cite
-
 __all__ = ["ACCEPTED", "MAX_BYTES", "UploadError", "CheckedUpload", "check_upload", "store_upload", "explain"]
 
 ACCEPTED = tuple(s for s in (".docx", ".pdf", ".txt", ".md") if s in SUPPORTED)
@@ -56,7 +54,7 @@ class CheckedUpload:
 
     @property
     def citation(self) -> str:
-        return cite(self.document)
+        return self.document.meta.citation
 
 
 def explain(error: IngestError, shown: str) -> str:
@@ -115,7 +113,7 @@ def check_upload(name: str, data: bytes, corpus_dir: str | Path, known: Iterable
             raise UploadError(explain(e, shown)) from e
     for other in known:
         if other.sha256 == document.sha256:
-            raise UploadError(f"Không thể thêm tệp “{shown}”: nội dung trùng với văn bản đã có — {cite(other)}.")
+            raise UploadError(f"Không thể thêm tệp “{shown}”: nội dung trùng với văn bản đã có — {other.meta.citation}.")
     return CheckedUpload(filename, data, document, len(chunks))
 
 

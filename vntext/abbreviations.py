@@ -1,8 +1,11 @@
-"""Administrative abbreviations that staff type, with the full forms the plans spell out.
+"""Administrative abbreviations that staff type, with the full forms the plans spell out, and the one scan
+that finds them in a run of syllables (``at``).
 
 Matching is on normalised, lower-cased syllables, so "Lao động - Thương binh và Xã hội"
 matches "lao động thương binh và xã hội". Ambiguous ones (TU: Tỉnh ủy or Thành ủy) are left out.
 """
+
+import re
 
 ABBREVIATIONS: dict[str, str] = {
     "bhxh": "bảo hiểm xã hội",
@@ -48,3 +51,22 @@ ABBREVIATIONS: dict[str, str] = {
     "nsnn": "ngân sách nhà nước",
     "bcđ": "ban chỉ đạo",
 }
+
+
+def _syllables(text: str) -> tuple[str, ...]:
+    from .normalize import normalize
+
+    return tuple(re.findall(r"\w+", normalize(text).lower()))
+
+
+# Abbreviations as syllable sequences: "kt-xh" -> ("kt", "xh") -> ("kinh", "tế", "xã", "hội").
+SYLLABLES: dict[tuple[str, ...], tuple[str, ...]] = {_syllables(a): _syllables(f) for a, f in ABBREVIATIONS.items()}
+LONGEST = max(len(a) for a in SYLLABLES)
+
+
+def at(syllables: list[str], i: int):
+    """The abbreviations starting at ``syllables[i]``, longest first, as (length, full form)."""
+    for n in range(min(LONGEST, len(syllables) - i), 0, -1):
+        full = SYLLABLES.get(tuple(syllables[i : i + n]))
+        if full is not None:
+            yield n, full
