@@ -39,7 +39,10 @@ def _build(paths, index_dir, model, progress, cache_dir, **params):
     corpus = ingest.load(paths, **({"max_words": params.pop("max_words")} if "max_words" in params else {}))
     if not corpus.documents:
         raise ValueError("no document could be read: " + "; ".join(corpus.errors or [f"{paths} is empty"]))
-    embedder = model if hasattr(model, "embed_passages") else load_embedder(model)
+    if params.get("dense", True) is False:  # BM25 only: no model loaded, nothing embedded
+        embedder = None
+    else:
+        embedder = model if hasattr(model, "embed_passages") else load_embedder(model)
     total = len(corpus.chunks)
     if callable(progress):
         done = [0]

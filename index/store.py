@@ -74,11 +74,13 @@ def save(index, path) -> Path:
                                                  "meta": d.meta.to_dict(), "text": d.text} for d in docs))
         _write_jsonl(tmp / "chunks.jsonl", (asdict(c) for c in index.chunks))
         index.bm25.save(tmp / "bm25")
-        index.dense.save(tmp / "dense.faiss")
+        if index.dense is not None:  # a BM25-only index has no vectors yet
+            index.dense.save(tmp / "dense.faiss")
         manifest = {
             "format_version": FORMAT_VERSION,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "model": {"name": index.embedder.name, "dim": index.embedder.dim},
+            "model": ({"name": index.embedder.name, "dim": index.embedder.dim} if index.dense is not None
+                      else {"name": None, "dim": 0}),
             "counts": {"documents": len(docs), "chunks": len(index.chunks)},
             "params": index.params,
             "libraries": _versions(),
@@ -130,13 +132,16 @@ def load(cls, path, embedder=None):
         raise IndexLoadError(f"{path} has index format {manifest.get('format_version')}, this program reads "
                           f"{FORMAT_VERSION}: rebuild with `python -m ingest --rebuild`")
     try:
-        model, dim = str(manifest["model"]["name"]), int(manifest["model"]["dim"])
+        name = manifest["model"]["name"]
+        model, dim = (None if name is None else str(name)), int(manifest["model"]["dim"])
         counts = {k: int(manifest["counts"][k]) for k in ("documents", "chunks")}
         kind = manifest["params"]["faiss"]
     except (KeyError, TypeError, ValueError) as e:
         raise IndexLoadError(f"{path}/manifest.json is damaged ({type(e).__name__}: {e}): "
                              f"rebuild with `python -m ingest --rebuild`") from e
-    if embedder is not None and embedder.name != model:
+    if model is None:  # BM25 only: no model to load or check
+        embedder = None
+    elif embedder is not None and embedder.name != model:
         raise IndexLoadError(f"{path} was built with model {model!r}, not {embedder.name!r}: "
                           f"rebuild with `python -m ingest --model {embedder.name}` or load it without a model")
     try:
@@ -144,24 +149,25 @@ def load(cls, path, embedder=None):
                 for r in _read_jsonl(path / "documents.jsonl")]
         chunks = [Chunk(**r) for r in _read_jsonl(path / "chunks.jsonl")]
         bm25 = BM25Retriever.load(path / "bm25")
-        dense = DenseIndex.load(path / "dense.faiss", kind)
+        dense = DenseIndex.load(path / "dense.faiss", kind) if model is not None else None
     except (OSError, KeyError, TypeError, ValueError, RuntimeError) as e:
         raise IndexLoadError(f"{path} is incomplete or damaged ({type(e).__name__}: {e}): "
                           f"rebuild with `python -m ingest --rebuild`") from e
-    sizes = {"documents": len(docs), "chunks": len(chunks), "BM25 rows": bm25.n, "FAISS rows": dense.size}
+    sizes = {"documents": len(docs), "chunks": len(chunks), "BM25 rows": bm25.n,
+             "FAISS rows": dense.size if dense is not None else counts["chunks"]}
     expected = {"documents": counts["documents"], "chunks": counts["chunks"],
                 "BM25 rows": counts["chunks"], "FAISS rows": counts["chunks"]}
     wrong = [f"{k}: {sizes[k]} != {expected[k]}" for k in sizes if sizes[k] != expected[k]]
     if wrong:
         raise IndexLoadError(f"{path} does not match its manifest ({'; '.join(wrong)}): "
                           f"rebuild with `python -m ingest --rebuild`")
-    if embedder is None:
+    if embedder is None and model is not None:
         try:
             embedder = load_embedder(model)
         except (OSError, ImportError, ValueError) as e:
             raise IndexLoadError(f"{path} was built with model {model!r}, which cannot be loaded here "
                                  f"({type(e).__name__}: {e}): install it or rebuild with `python -m ingest`") from e
-    if embedder.dim != dim:
+    if embedder is not None and embedder.dim != dim:
         raise IndexLoadError(f"{path}: model {model!r} gives {embedder.dim}-d vectors, the index holds "
                              f"{dim}-d: rebuild with `python -m ingest --rebuild`")
     index = cls(docs, chunks, bm25, dense, embedder, manifest["params"])

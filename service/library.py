@@ -142,8 +142,11 @@ def _version(path: Path) -> str:
 
 
 class Library:
-    def __init__(self, paths: Paths, embedder=None, model: str | None = None):
-        self.paths = paths
+    def __init__(self, paths: Paths, embedder=None, model: str | None = None, dense: bool = True):
+        """``embedder`` or ``model`` (a name): the embedding model to build with (default: the bundled one);
+        ``dense=False``: keyword search only, no model loaded (small tools, tests, first minutes of a library).
+        """
+        self.paths, self.dense = paths, dense
         self._embedder, self._model = embedder, model
         self._index: HybridIndex | None = None
         self._version = ""
@@ -175,7 +178,8 @@ class Library:
         with self._read:
             if self._index is None or now != self._version:
                 model = read_manifest(self.paths.index)["model"]["name"]
-                self._index = HybridIndex.load(self.paths.index, embedder=self._embedder_for(model))
+                embedder = self._embedder_for(model) if model is not None else None
+                self._index = HybridIndex.load(self.paths.index, embedder=embedder)
                 self._version = now
         return self._index
 
@@ -200,9 +204,9 @@ class Library:
                     progress(done, total)
 
             try:
-                index, _, stats = build_index(self.paths.corpus, self.paths.index,
-                                              self._embedder_for(self._model), step,
-                                              cache_dir=str(self.paths.cache), **params)
+                embedder = self._embedder_for(self._model) if self.dense else None
+                index, _, stats = build_index(self.paths.corpus, self.paths.index, embedder, step,
+                                              cache_dir=str(self.paths.cache), dense=self.dense, **params)
             except BaseException as e:
                 state.error, state.finished = f"{type(e).__name__}: {e}", time.time()
                 raise
