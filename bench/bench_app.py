@@ -1,8 +1,9 @@
 """Speed and memory of the page: `.venv/bin/python bench/bench_app.py [--runs N] [--no-browser]`.
 
 Prints
-1. a warm query answered and rendered, without Streamlit: index search + present.passages (highlight,
-   best sentence, citation, HTML) — median and worst over several questions;
+1. a warm query answered and rendered, without Streamlit: service.Library.search (index search, matched
+   words and best sentence marked) + present.passage for each hit (citation, HTML) — median and worst over
+   several questions;
 2. the same through the page script (Streamlit AppTest: a full rerun of app.py after a new question);
 3. a running `streamlit run app.py` process driven by headless Chromium (skipped when /usr/bin/chromium
    or playwright is missing): first visit, first question, and its peak memory (VmHWM) after three
@@ -49,31 +50,32 @@ def summary(times: list[float]) -> str:
 
 
 def direct(runs: int) -> None:
-    from present import Paths, index_exists, passages
-    from present.indexing import load
+    from present import passage
+    from service import Library, Paths
 
     paths = Paths.from_env()
-    if not index_exists(paths.index):
+    lib = Library(paths)
+    if not lib.exists():
         sys.exit(f"no index at {paths.index}: start the page once or run `python -m ingest`")
     t0 = time.perf_counter()
-    idx = load(paths.index)
+    idx = lib.index()
     print(f"index + model load: {ms(time.perf_counter() - t0)} ({len(idx.documents)} plans, {len(idx.chunks)} passages)")
     t0 = time.perf_counter()
-    passages(idx.search(QUERIES[0], k=8), QUERIES[0], idx.embedder)
+    [passage(h) for h in lib.search(QUERIES[0], 8).hits]
     print(f"first query (cold: tokenizer, model warm-up): {ms(time.perf_counter() - t0)}")
     for mode in ("hybrid", "bm25", "dense"):
         search, render = [], []
         for _ in range(runs):
             for q in QUERIES:
                 t0 = time.perf_counter()
-                hits = idx.search(q, k=8, mode=mode)
+                hits = lib.search(q, 8, mode).hits
                 t1 = time.perf_counter()
-                passages(hits, q, idx.embedder)
+                [passage(h) for h in hits]
                 t2 = time.perf_counter()
                 search.append(t1 - t0)
                 render.append(t2 - t1)
         total = [a + b for a, b in zip(search, render, strict=True)]
-        print(f"warm query, {mode:6}: search {ms(statistics.median(search))} + render "
+        print(f"warm query, {mode:6}: search + marks {ms(statistics.median(search))} + render "
               f"{ms(statistics.median(render))}; total {summary(total)}")
 
 
