@@ -81,13 +81,22 @@ def create_app(library: Library | None = None) -> FastAPI:
                   description="Tìm đoạn văn trả lời câu hỏi trong các kế hoạch, chương trình hành động — kèm trích "
                               "dẫn (số, ngày, cơ quan ban hành, mục) và vị trí chính xác trong văn bản.")
     api.state.library = lib
+    _error_handlers(api, lib)
+    _read_routes(api, lib)
+    _write_routes(api, lib)
+    return api
 
-    def need_token(authorization: Annotated[str | None, Header(description="Bearer <PLANS_API_TOKEN>")] = None):
-        scheme, _, given = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not token_ok(given.strip()):
-            raise HTTPException(401, f"adding plans needs the token of ${TOKEN_VARIABLE}: "
-                                     "send 'Authorization: Bearer <token>'",
-                                headers={"WWW-Authenticate": "Bearer"})
+
+def _need_token(authorization: Annotated[str | None, Header(description="Bearer <PLANS_API_TOKEN>")] = None):
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token_ok(given.strip()):
+        raise HTTPException(401, f"adding plans needs the token of ${TOKEN_VARIABLE}: "
+                                 "send 'Authorization: Bearer <token>'",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+
+def _error_handlers(api: FastAPI, lib: Library) -> None:
+    """Every error as {"detail": …} with a status that says what was wrong; never a traceback."""
 
     @api.exception_handler(QueryError)
     @api.exception_handler(ValueError)
@@ -118,6 +127,8 @@ def create_app(library: Library | None = None) -> FastAPI:
         return JSONResponse({"detail": f"internal error ({type(e).__name__}); the server log has the details"},
                             status_code=500)
 
+
+def _read_routes(api: FastAPI, lib: Library) -> None:
     @api.get("/health", summary="Máy chủ có đang trả lời được không")
     def health():
         status = lib.status()
@@ -158,7 +169,9 @@ def create_app(library: Library | None = None) -> FastAPI:
         doc, s, e = lib.span(doc_id, start, end)
         return {**_document(doc), "start": s, "end": e, "text": doc.text[s:e]}
 
-    @api.post("/documents", status_code=202, dependencies=[Depends(need_token)],
+
+def _write_routes(api: FastAPI, lib: Library) -> None:
+    @api.post("/documents", status_code=202, dependencies=[Depends(_need_token)],
               summary="Thêm kế hoạch (.docx, .pdf, .txt, .md); lập chỉ mục chạy nền, xem /status")
     def add(request: Request, files: Annotated[list[UploadFile], File(description="Tệp kế hoạch")]):
         if len(files) > MAX_FILES:
@@ -173,5 +186,3 @@ def create_app(library: Library | None = None) -> FastAPI:
                 "refused": [{"filename": name, "reason": reason} for name, reason in report.refused],
                 "status": str(request.url_for("status"))}
         return JSONResponse(body, status_code=202 if report.stored else 400)
-
-    return api

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 
 import numpy as np
@@ -94,7 +93,3 @@ def format_report(report: dict, title: str = "") -> str:
         for label, s in [("overall", r["overall"]), *r["by_kind"].items()]:
             lines.append(f"{label:<16}{s['n']:>5}" + "".join(f"{s[n]:>11.3f}" for n in names))
     return "\n".join(lines)
-
-
-def progress(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)

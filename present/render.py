@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 __all__ = ["to_html", "md_escape", "STYLE", "PASSAGE_ID"]
 
@@ -52,42 +52,52 @@ def to_html(text: str, layers: Iterable[tuple[str, Iterable[tuple[int, int]]]] =
     ``text``; spans of different layers may overlap or nest. ``anchor``: the id given to the first
     character of the ``"passage"`` layer, so the page can scroll it into view.
     """
-    n = len(text)
+    out: list[str] = []
+    anchored = False
+    for classes, run in _runs(text, _classes(len(text), layers), _hidden(text)):
+        chunk = _BLANK_LINES.sub("\n\n", html.escape(run, quote=False))
+        if not classes:
+            out.append(chunk)
+            continue
+        ident = ""
+        if anchor and "passage" in classes and not anchored:
+            ident, anchored = f' id="{html.escape(anchor)}"', True
+        out.append(f'<span class="{" ".join(classes)}"{ident}>{chunk}</span>')
+    return "".join(out)
+
+
+def _classes(n: int, layers: Iterable[tuple[str, Iterable[tuple[int, int]]]]) -> list[tuple[str, ...]]:
+    """For each of the ``n`` characters, the names of the layers whose spans cover it, in layer order."""
     classes: list[list[str]] = [[] for _ in range(n)]
     for name, spans in layers:
         for s, e in spans:
             for i in range(max(0, s), min(n, e)):
                 classes[i].append(name)
-    hidden = [False] * n
+    return [tuple(c) for c in classes]
+
+
+def _hidden(text: str) -> list[bool]:
+    """For each character of ``text``: markdown markup not to be shown (``_MARKUP``)."""
+    hidden = [False] * len(text)
     for m in _MARKUP.finditer(text):
         for i in range(m.start(), m.end()):
             hidden[i] = True
-    out: list[str] = []
+    return hidden
+
+
+def _runs(text: str, classes: list[tuple[str, ...]], hidden: list[bool]) -> Iterator[tuple[tuple[str, ...], str]]:
+    """The shown characters of ``text`` in maximal runs of the same classes: ``(classes, run)``.
+
+    Hidden characters are skipped without ending a run."""
     run: list[str] = []
-    current: tuple[str, ...] | None = None
-    anchored = False
-
-    def flush() -> None:
-        nonlocal anchored
-        if not run:
-            return
-        chunk = _BLANK_LINES.sub("\n\n", html.escape("".join(run), quote=False))
-        if current:
-            ident = ""
-            if anchor and "passage" in current and not anchored:
-                ident, anchored = f' id="{html.escape(anchor)}"', True
-            out.append(f'<span class="{" ".join(current)}"{ident}>{chunk}</span>')
-        else:
-            out.append(chunk)
-        run.clear()
-
-    for i, ch in enumerate(text):
-        if hidden[i]:
+    current: tuple[str, ...] = ()
+    for ch, cls, skip in zip(text, classes, hidden):
+        if skip:
             continue
-        cls = tuple(classes[i])
-        if cls != current:
-            flush()
-            current = cls
+        if cls != current and run:
+            yield current, "".join(run)
+            run = []
+        current = cls
         run.append(ch)
-    flush()
-    return "".join(out)
+    if run:
+        yield current, "".join(run)

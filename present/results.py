@@ -23,11 +23,6 @@ class Passage:
     section: str  # "Mục II.2 · II- MỤC TIÊU › 2. …"
     html: str  # the passage, escaped, matched words and best sentence marked
 
-    @property
-    def best_text(self) -> str:
-        s, e = self.hit.best or (self.hit.chunk.start, self.hit.chunk.end)
-        return self.hit.document.text[s:e]
-
 
 def passage(hit: Hit) -> Passage:
     """A marked hit (``service.Library.search``) ready to show."""

@@ -2,7 +2,7 @@
 command line are doors onto one ``Library``; none holds logic of its own beyond presentation.
 
     lib = Library.from_env()            # $PLANS_CORPUS, $PLANS_INDEX, $PLANS_CACHE
-    lib.ensure_built()                  # first start: index the corpus folder
+    if not lib.exists(): lib.build()    # first start: index the corpus folder
     result = lib.search("mục tiêu nước sạch nông thôn 2030", k=5)
     lib.add([("ke-hoach.docx", data)])  # check, store, re-index (only new text is embedded)
 
@@ -216,10 +216,6 @@ class Library:
                                  tuple(stats["errors"]), *(tuple(stats[k]) for k in ("added", "changed", "removed")))
             state.report, state.finished = report, time.time()
             return report
-
-    def ensure_built(self, progress: Callable[[int, int], None] | None = None) -> BuildReport | None:
-        """Build the index if there is none yet (first start); returns the report, or None."""
-        return None if self.exists() else self.build(progress)
 
     def building(self) -> bool:
         return self.progress is not None and self.progress.finished is None

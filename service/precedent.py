@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 from ingest import Chunk, Document
 from vntext.tokens import sentences, tokens
 
-__all__ = ["Wording", "PlanWordings", "closest_wordings", "similarity"]
+__all__ = ["Wording", "PlanWordings", "closest_wordings"]
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,6 @@ class PlanWordings:
 
 def _keys(text: str) -> list[str]:
     return [t.norm for t in tokens(text)]
-
-
-def similarity(a: str, b: str) -> float:
-    """Share of syllables two texts have in common, in order (``SequenceMatcher.ratio``, 0–1)."""
-    return SequenceMatcher(None, _keys(a), _keys(b), autojunk=False).ratio()
 
 
 def _units(chunk: Chunk, width: int) -> list[tuple[int, int]]:

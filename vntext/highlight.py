@@ -95,11 +95,6 @@ class Highlighter:
                  else s.norm for s in syllables]
         return _Sequence(syllables, _bounds(spelt) if spelt != run else set(range(len(run) + 1)))
 
-    @property
-    def syllables(self) -> set[str]:
-        """The distinct query syllables (normalised, lower-case), expansions included."""
-        return {s.norm for seq in self.sequences for s in seq.syllables}
-
     def learn(self, texts: Iterable[str]) -> Highlighter:
         """Learn how accent-free query syllables are spelt where they occur as phrases in ``texts``
         (e.g. all the results), so that their words can be told apart like those of an accented query."""

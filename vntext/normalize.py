@@ -16,12 +16,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalize", "fold", "SYLLABLE"]
+__all__ = ["normalize", "fold"]
 
 # Combining tone marks: acute, grave, hook above, tilde, dot below.
 _TONES = "\u0301\u0300\u0309\u0303\u0323"
-_LETTER = r"[^\W\d_]"
-SYLLABLE = re.compile(rf"{_LETTER}+", re.UNICODE)
 
 # Old placement: tone on the second vowel of an open oa/oe/uy rime, e.g. "hoà".
 _OLD_TONE = re.compile(rf"(?<![qQ])([oOuU])([aAeEyY])([{_TONES}])(?![\w\u0300-\u036f])")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from vntext.normalize import fold, normalize
 from vntext.sentences import sentences
 
-__all__ = ["Token", "tokens", "sentences", "STOPWORDS", "key", "folded_key"]
+__all__ = ["Token", "tokens", "sentences", "STOPWORDS", "key"]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -39,11 +39,6 @@ class Token:
 def key(word: str) -> str:
     """Normalised lower-case form: "Tỷ" → "tỉ", "hoà" → "hòa"."""
     return normalize(word).lower()
-
-
-def folded_key(word: str) -> str:
-    """Accent-free lower-case form: "Tỷ" → "ti"."""
-    return fold(key(word))
 
 
 def tokens(text: str) -> list[Token]:
