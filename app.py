@@ -24,7 +24,7 @@ from present import (
     plan_label,
     section_label,
 )
-from service import ACCEPTED, MAX_BYTES, MODES, Filters, IndexBusy, IndexLoadError, Library, QueryError
+from service import ACCEPTED, MAX_BYTES, MODES, Filters, IndexBusy, IndexLoadError, Library, Paths, QueryError
 from service.auth import page_needs_token, token_ok
 
 EXAMPLES = ["mục tiêu nước sạch nông thôn 2030", "chỉ tiêu BHXH Đồng Nai 2025", "trach nhiem cua Ban Tuyen giao"]
@@ -37,12 +37,13 @@ esc = html.escape
 
 
 @st.cache_resource(show_spinner=False)
-def library() -> Library:
-    """The library, one per process: its index and model are loaded once and shared by all sessions."""
-    return Library.from_env()
+def library(paths: Paths) -> Library:
+    """The library of ``paths``, one per process: its index and model are loaded once and shared by all
+    sessions. Keyed by the folders, so a change of $PLANS_* (tests, staging) is not served the old one."""
+    return Library(paths)
 
 
-lib = library()
+lib = library(Paths.from_env())
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

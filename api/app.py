@@ -113,8 +113,7 @@ def _error_handlers(api: FastAPI, lib: Library) -> None:
 
     @api.exception_handler(IndexLoadError)
     async def no_index(_: Request, e: IndexLoadError):
-        detail = "the index is being built; see /status" if lib.building() else str(e)
-        return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "30"})
+        return JSONResponse({"detail": str(e)}, status_code=503, headers={"Retry-After": "30"})
 
     @api.exception_handler(RequestValidationError)
     async def invalid(_: Request, e: RequestValidationError):

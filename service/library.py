@@ -175,6 +175,10 @@ class Library:
         now = _version(self.paths.index)
         if self._index is not None and now in ("", self._version):
             return self._index
+        if self._index is None and not self.exists() and self.building():
+            p = self.progress
+            raise IndexLoadError(f"the index is being built ({p.done}/{p.total or '?'} passages embedded); "
+                                 "try again shortly")
         with self._read:
             if self._index is None or now != self._version:
                 model = read_manifest(self.paths.index)["model"]["name"]

@@ -58,14 +58,14 @@ def keep_cache(src: Path) -> None:
 @pytest.fixture(scope="session")
 def plans_copy(tmp_path_factory):
     """A factory: ``make(name)`` copies the corpus and builds its own index (embeddings from the shared
-    cache), returning the page's ``present.Paths`` for it."""
-    from present import Paths, rebuild
+    cache), returning its ``service.Paths``."""
+    from service import Library, Paths
 
     def make(name: str) -> Paths:
         base = tmp_path_factory.mktemp(name)
         shutil.copytree(CORPUS, base / "corpus")
         paths = Paths(base / "corpus", base / "store" / "index", copy_cache(base / "cache"))
-        rebuild(paths)
+        Library(paths).build()
         keep_cache(paths.cache)
         return paths
 

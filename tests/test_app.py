@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from present import Paths
 from present.render import PASSAGE_ID
+from service import Paths
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from present import Paths
+from service import Paths
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"

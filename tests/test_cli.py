@@ -15,7 +15,7 @@ from conftest import CORPUS, DOC_IDS, ROOT, WATER_004
 
 pytestmark = pytest.mark.slow
 
-HIT_KEYS = {"rank", "score", "doc_id", "title", "section", "text", "start", "end"}
+HIT_KEYS = {"rank", "score", "doc_id", "title", "citation", "section", "text", "start", "end", "highlights", "best"}
 
 
 def run(*args, cwd=ROOT, env=None, timeout=300) -> subprocess.CompletedProcess:
@@ -39,7 +39,10 @@ def check_hits(row: dict, query: str, k: int) -> None:
         assert HIT_KEYS <= set(h), HIT_KEYS - set(h)
         assert isinstance(h["start"], int) and isinstance(h["end"], int) and isinstance(h["score"], float)
         assert source_text(h["doc_id"])[h["start"] : h["end"]] == h["text"]
-        assert h["title"] and isinstance(h["section"], str)
+        assert h["title"] and h["citation"] and isinstance(h["section"], str)
+        # the marks (query words, best sentence) are document offsets inside the passage
+        assert all(h["start"] <= a < b <= h["end"] for a, b in h["highlights"])
+        assert h["start"] <= h["best"][0] < h["best"][1] <= h["end"]
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "bm25", "dense"])
@@ -48,7 +51,8 @@ def test_search_json(session_index, mode):
     out = run("index", "search", query, "-k", "3", "--mode", mode, "--json", "--index", str(session_index.index_dir))
     assert out.returncode == 0, out.stderr
     row = json.loads(out.stdout)
-    assert set(row) == {"query", "hits"}
+    assert set(row) == {"query", "mode", "hits"}
+    assert row["mode"] == mode
     check_hits(row, query, 3)
     if mode != "dense":
         assert any(WATER_004 in h["text"] for h in row["hits"])
@@ -93,8 +97,9 @@ def test_queries_file_plain_and_jsonl(session_index, tmp_path):
 
 
 @pytest.mark.parametrize("args,message", [
-    (["-k", "0"], "-k must be at least 1"),
-    (["-k", "-5"], "-k must be at least 1"),
+    (["-k", "0"], "-k must be between 1 and 1000"),
+    (["-k", "-5"], "-k must be between 1 and 1000"),
+    (["-k", "1001"], "-k must be between 1 and 1000"),
     (["-k", "three"], "invalid int value"),
     (["--mode", "sparse"], "invalid choice"),
 ])

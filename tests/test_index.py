@@ -26,6 +26,7 @@ from conftest import CORPUS, DOC_IDS, ROOT, WATER_004
 import index.build
 from index import DEFAULTS, MODES, Filters, HybridIndex, IndexLoadError, index_text
 from index.build import build
+from index.lock import holder
 from index.store import FORMAT_VERSION, corpus_hash
 
 pytestmark = pytest.mark.slow
@@ -49,6 +50,16 @@ def ranking(idx: HybridIndex, query: str, mode: str, k: int = 10, filters=None) 
 
 def top_ids(idx, query, mode, k) -> list[str]:
     return [h.chunk.id for h in idx.search(query, k=k, mode=mode)]
+
+
+def store_entries(store: Path) -> list[str]:
+    """What is in the folder of the index link, sorted; the write lock file (``.index.lock``, kept there by
+    design, see ``index.lock``) is left out once it is checked that nobody holds it."""
+    names = sorted(p.name for p in store.iterdir())
+    if ".index.lock" in names:
+        assert holder(store / "index") is None, "the write lock is still held"
+        names.remove(".index.lock")
+    return names
 
 
 def water_chunk_id(idx) -> str:
@@ -110,7 +121,7 @@ def test_index_is_a_link_to_a_versioned_directory_without_leftovers(session_inde
     assert link.is_symlink()
     target = link.resolve()
     assert target.parent == link.parent.resolve() and target.name.startswith("index-")
-    assert sorted(p.name for p in link.parent.iterdir()) == sorted(["index", target.name])
+    assert store_entries(link.parent) == sorted(["index", target.name])
     assert {p.name for p in target.iterdir()} == {"manifest.json", "chunks.jsonl", "documents.jsonl", "bm25",
                                                   "dense.faiss"}
     assert not list(target.rglob("*.pkl")) and not list(target.rglob("*.pickle"))
@@ -303,9 +314,11 @@ def test_hits_are_ranked_cited_spans(session_index, mode):
     assert all(a.score >= b.score for a, b in pairwise(hits))
     for h in hits[:10]:
         d = h.to_dict()
-        assert {"rank", "score", "doc_id", "title", "section", "text", "start", "end"} <= set(d)
+        assert {"rank", "score", "doc_id", "title", "citation", "section", "text", "start", "end", "highlights"} \
+            <= set(d)
         assert h.document.text[d["start"] : d["end"]] == d["text"]
-        assert d["doc_id"] == h.document.id and d["title"] == h.document.meta["title"]
+        assert d["doc_id"] == h.document.id and d["title"] == h.document.meta.title
+        assert d["citation"] == h.document.meta.citation
 
 
 # -- a crash in the middle of a build leaves the old index ----------------------------------------------------------
@@ -358,7 +371,7 @@ def test_crash_while_embedding_keeps_the_old_index(session_index, embedder, tmp_
               cache_dir=str(tmp_path / "empty-cache"))
     assert exploding.passages > exploding.after, "it crashed in the middle of embedding"
     assert _state(store, embedder) == before
-    assert sorted(p.name for p in store.iterdir()) == ["index", "index-old"]
+    assert store_entries(store) == ["index", "index-old"]
 
 
 def test_crash_while_saving_keeps_the_old_index_and_leaves_no_temp_dir(session_index, embedder, tmp_path,
@@ -377,7 +390,7 @@ def test_crash_while_saving_keeps_the_old_index_and_leaves_no_temp_dir(session_i
               cache_dir=str(copy_cache_of(session_index, tmp_path)))
     monkeypatch.undo()
     assert _state(store, embedder) == before
-    assert sorted(p.name for p in store.iterdir()) == ["index", "index-old"]
+    assert store_entries(store) == ["index", "index-old"]
 
 
 def copy_cache_of(session_index, tmp_path) -> Path:
@@ -411,7 +424,7 @@ def test_killed_ingest_process_keeps_the_old_index(session_index, embedder, tmp_
             proc.kill()
         err.close()
     assert _state(store, embedder) == before
-    assert sorted(p.name for p in store.iterdir()) == ["index", "index-old"]
+    assert store_entries(store) == ["index", "index-old"]
     assert not list((tmp_path / "empty-cache").glob("*.npz")), "no half-written embedding cache"
 
 
@@ -470,7 +483,7 @@ def test_incremental_update_embeds_only_new_text(session_index, embedder, tmp_pa
         assert all(h.chunk.doc_id != DOC_IDS["002"] for h in loaded.search("Kết luận số 92-KL/TW", k=20, mode=mode))
 
     # only the latest version directory remains
-    versions = [p.name for p in link.parent.iterdir() if p.name != "index"]
+    versions = [name for name in store_entries(link.parent) if name != "index"]
     assert versions == [link.resolve().name]
 
 

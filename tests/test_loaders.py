@@ -95,7 +95,7 @@ def test_text_encodings_read_to_the_same_text(tmp_path, name, data):
     assert source.format == Path(name).suffix.lstrip(".")
     doc, chunks = document_from(source)
     assert any("nước sạch đạt 95%" in c.body for c in chunks)
-    assert doc.meta["kind"] == "Kế hoạch"
+    assert doc.meta.kind == "Kế hoạch"
 
 
 def test_docx_headings_numbered_list_and_table(tmp_path):
@@ -157,7 +157,7 @@ def test_json_and_jsonl_records(tmp_path):
     corpus = ingest.load(tmp_path)
     assert not corpus.errors
     assert sorted(d.id for d in corpus.documents) == ["p1", "p3", "p_2"]
-    titles = {d.id: d.meta["title"] for d in corpus.documents}
+    titles = {d.id: d.meta.title for d in corpus.documents}
     assert titles["p1"] == "Kế hoạch A"
 
 

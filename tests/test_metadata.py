@@ -3,9 +3,11 @@ preamble, goals and signature; fields a plan does not state must be empty."""
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pytest
 
-from ingest import citation, document_from, issuer
+from ingest import DocumentMeta, citation, document_from, issuer
 from ingest.loaders import Source
 
 EMPTY = {"number": "", "code": "", "place": "", "date": "", "year": "", "period": "", "vision_year": "",
@@ -15,29 +17,29 @@ EXPECTED = {
     # No "Số:" line and no place/date line; the preamble says "Ban Chấp hành Đảng bộ thành phố xây dựng kế
     # hoạch", the subtitle "… trên địa bàn thành phố Biên Hòa"; goals to 2030, "3. Tầm nhìn đến năm 2045".
     "000": {**EMPTY, "kind": "Kế hoạch", "draft": False, "locality": "thành phố Biên Hòa",
-            "issuing_body": "Ban Chấp hành Đảng bộ thành phố", "implements": ["42-NQ/TW", "19-KH/TW", "332-KH/TU"],
+            "issuing_body": "Ban Chấp hành Đảng bộ thành phố", "implements": ("42-NQ/TW", "19-KH/TW", "332-KH/TU"),
             "signer": "Huỳnh Tấn Đạt", "target_year": "2030", "vision_year": "2045"},
     # "Số: -CTr/TU" (number left blank), "Đức Phổ, ngày tháng 3 năm 2024" (no day), "DỰ THẢO", "CHƯƠNG TRÌNH
     # HÀNH ĐỘNG"; "Thị ủy Đức Phổ ban hành Chương trình"; "Chương trình số 43-Ctr/TU" of the province; the
     # signature block has no name.
     "001": {**EMPTY, "kind": "Chương trình hành động", "draft": True, "code": "CTr/TU", "place": "Đức Phổ",
             "locality": "Đức Phổ", "date": "2024-03", "year": "2024", "issuing_body": "Thị ủy Đức Phổ",
-            "implements": ["42-NQ/TW", "19-KH/TW", "43-CTr/TU"], "target_year": "2030", "vision_year": "2045"},
+            "implements": ("42-NQ/TW", "19-KH/TW", "43-CTr/TU"), "target_year": "2030", "vision_year": "2045"},
     # No number, place or date (the "tudtc-20/10/2021 16:59:28" print stamp is not a date); the city is never
     # named; "giai đoạn 2012-2020" is the period of the resolution it implements, not its own; "Phấn đấu đến năm
     # 2025" in II. MỤC TIÊU.
     "002": {**EMPTY, "kind": "Kế hoạch", "draft": False, "issuing_body": "Ban Thường vụ Thành ủy",
-            "implements": ["92-KL/TW"], "signer": "Lương Nguyễn Minh Triết", "target_year": "2025"},
+            "implements": ("92-KL/TW",), "signer": "Lương Nguyễn Minh Triết", "target_year": "2025"},
     # "Số: 9491 /KH-UBND", "Đồng Nai, ngày 10 tháng 8 năm 2021"; "Ủy ban nhân dân tỉnh ban hành Kế hoạch";
     # "1. Thời gian thực hiện: Giai đoạn 2021 - 2025"; signed "Võ Văn Phi".
     "003": {**EMPTY, "kind": "Kế hoạch", "draft": False, "number": "9491/KH-UBND", "code": "KH-UBND",
             "place": "Đồng Nai", "locality": "Đồng Nai", "date": "2021-08-10", "year": "2021",
-            "issuing_body": "Ủy ban nhân dân tỉnh", "implements": ["54-KH/TU", "92-KL/TW"], "signer": "Võ Văn Phi",
+            "issuing_body": "Ủy ban nhân dân tỉnh", "implements": ("54-KH/TU", "92-KL/TW"), "signer": "Võ Văn Phi",
             "period": "2021-2025", "target_year": "2025"},
     # No header lines; "Ban Thường vụ Tỉnh ủy ban hành Kế hoạch"; the province is not stated as the plan's own
     # (the text names Bắc Giang in passing); goals to 2030, vision 2045; signed "Lê Thị Thu Hồng".
     "004": {**EMPTY, "kind": "Kế hoạch", "draft": False, "issuing_body": "Ban Thường vụ Tỉnh ủy",
-            "implements": ["42-NQ/TW", "19-KH/TW"], "signer": "Lê Thị Thu Hồng", "target_year": "2030",
+            "implements": ("42-NQ/TW", "19-KH/TW"), "signer": "Lê Thị Thu Hồng", "target_year": "2030",
             "vision_year": "2045"},
 }
 FIELDS = ["kind", "draft", "number", "code", "place", "locality", "date", "year", "issuing_body", "implements",
@@ -47,15 +49,17 @@ FIELDS = ["kind", "draft", "number", "code", "place", "locality", "date", "year"
 @pytest.mark.parametrize("field", FIELDS)
 @pytest.mark.parametrize("short", sorted(EXPECTED))
 def test_metadata_field(short, field, docs):
-    assert docs[short].meta[field] == EXPECTED[short][field]
+    assert getattr(docs[short].meta, field) == EXPECTED[short][field]
 
 
 @pytest.mark.parametrize("short", sorted(EXPECTED))
 def test_metadata_has_no_unexpected_fields_and_right_types(short, docs):
     meta = docs[short].meta
-    assert set(FIELDS) | {"title", "provinces_named"} == set(meta)
-    assert isinstance(meta["draft"], bool) and isinstance(meta["implements"], list)
-    assert all(isinstance(meta[f], str) for f in FIELDS if f not in ("draft", "implements"))
+    assert set(FIELDS) | {"title", "provinces_named"} == {f.name for f in fields(meta)}
+    assert isinstance(meta.draft, bool) and isinstance(meta.implements, tuple)
+    assert isinstance(meta.provinces_named, tuple)
+    assert all(isinstance(getattr(meta, f), str) for f in FIELDS if f not in ("draft", "implements"))
+    assert DocumentMeta.from_dict(meta.to_dict()) == meta
 
 
 @pytest.mark.parametrize("short,provinces", [
@@ -66,7 +70,7 @@ def test_metadata_has_no_unexpected_fields_and_right_types(short, docs):
     ("004", ["Bắc Giang", "Lạng Sơn", "Thái Nguyên"]),  # Bắc Giang 8 times, the others once
 ])
 def test_provinces_named_most_often_first(short, provinces, docs):
-    got = docs[short].meta["provinces_named"]
+    got = list(docs[short].meta.provinces_named)
     assert got[:1] == provinces[:1]
     assert sorted(got) == sorted(provinces)
 
@@ -103,14 +107,14 @@ TITLES = {
 ])
 def test_title_is_kind_and_subtitle_only(short, ends, docs):
     meta = docs[short].meta
-    assert meta["title"].startswith(meta["kind"] + " ")
-    assert meta["title"].endswith(ends)
+    assert meta.title.startswith(meta.kind + " ")
+    assert meta.title.endswith(ends)
     if short in TITLES:
-        assert meta["title"] == TITLES[short]
+        assert meta.title == TITLES[short]
 
 
 # -- synthetic headers ---------------------------------------------------------------------------------------
-def meta_of(text: str) -> dict:
+def meta_of(text: str) -> DocumentMeta:
     doc, _ = document_from(Source("syn", text, "syn.txt", "txt"))
     return doc.meta
 
@@ -124,10 +128,10 @@ FULL = ("ỦY BAN NHÂN DÂN\nTỈNH BÌNH PHƯỚC\n\nSố: 123/KH-UBND\n\nBìn
 
 def test_full_header():
     m = meta_of(FULL)
-    assert {k: m[k] for k in FIELDS} == {
+    assert {k: getattr(m, k) for k in FIELDS} == {
         "kind": "Kế hoạch", "draft": False, "number": "123/KH-UBND", "code": "KH-UBND", "place": "Bình Phước",
         "locality": "Bình Phước", "date": "2025-03-05", "year": "2025", "issuing_body": "Ủy ban nhân dân tỉnh",
-        "implements": ["42-NQ/TW"], "signer": "Trần Tuệ Hiền", "period": "", "target_year": "2030",
+        "implements": ("42-NQ/TW",), "signer": "Trần Tuệ Hiền", "period": "", "target_year": "2030",
         "vision_year": "",
     }
     assert citation(m) == "Kế hoạch số 123/KH-UBND ngày 5/3/2025 của Ủy ban nhân dân tỉnh Bình Phước"
@@ -136,9 +140,9 @@ def test_full_header():
 
 def test_nothing_stated_means_everything_empty():
     m = meta_of("Một đoạn văn bản ngắn về nước sạch nông thôn, không có tiêu đề.")
-    assert {k: m[k] for k in FIELDS if k != "draft"} == {k: [] if k == "implements" else "" for k in FIELDS
-                                                         if k != "draft"}
-    assert m["draft"] is False
+    assert {k: getattr(m, k) for k in FIELDS if k != "draft"} == {k: () if k == "implements" else ""
+                                                                  for k in FIELDS if k != "draft"}
+    assert m.draft is False
     assert citation(m) == "Văn bản"
 
 
@@ -153,20 +157,20 @@ def test_nothing_stated_means_everything_empty():
 ])
 def test_header_line_variants(header, field, value):
     m = meta_of(f"{header}\n\nKẾ HOẠCH\n\nVề nước sạch nông thôn" + BODY)
-    assert m[field] == value
+    assert getattr(m, field) == value
 
 
 def test_draft_programme():
     m = meta_of("DỰ THẢO\n\nCHƯƠNG TRÌNH\n\nVề nước sạch nông thôn" + BODY)
-    assert (m["kind"], m["draft"]) == ("Chương trình", True)
+    assert (m.kind, m.draft) == ("Chương trình", True)
     assert citation(m) == "Dự thảo chương trình"
 
 
 def test_own_number_is_not_in_what_it_implements():
     m = meta_of("Số: 12-KH/TU\n\nKẾ HOẠCH\n\nThực hiện Kết luận số 92-KL/TW, Ban Thường vụ Tỉnh ủy ban hành Kế hoạch "
                 "số 12-KH/TU như sau:" + BODY)
-    assert m["implements"] == ["92-KL/TW"]
-    assert m["issuing_body"] == "Ban Thường vụ Tỉnh ủy"
+    assert m.implements == ("92-KL/TW",)
+    assert m.issuing_body == "Ban Thường vụ Tỉnh ủy"
 
 
 @pytest.mark.parametrize("goal,target,vision,period", [
@@ -176,11 +180,11 @@ def test_own_number_is_not_in_what_it_implements():
 ])
 def test_period_target_and_vision(goal, target, vision, period):
     m = meta_of(f"KẾ HOẠCH\n\nVề nước sạch\n\nI. MỤC ĐÍCH\n\nNội dung mục đích.\n\n{goal}\n")
-    assert (m["target_year"], m["vision_year"], m["period"]) == (target, vision, period)
+    assert (m.target_year, m.vision_year, m.period) == (target, vision, period)
 
 
 def test_print_stamp_is_not_the_signer_or_a_date():
     m = meta_of("KẾ HOẠCH\n\nVề nước sạch" + BODY + "\n\nT/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ\n\nNguyễn Thị Lan\n\n"
                 "tudtc-20/10/2021 16:59:28-tudtc")
-    assert m["signer"] == "Nguyễn Thị Lan"
-    assert m["date"] == ""
+    assert m.signer == "Nguyễn Thị Lan"
+    assert m.date == ""

@@ -1,4 +1,4 @@
-"""Vietnamese normalisation (ingest.normalize) and index terms (ingest.analyze), as tables of cases.
+"""Vietnamese normalisation (vntext.normalize) and index terms (vntext.terms), as tables of cases.
 
 Expected spellings are the "new" tone placement and the i-form of i/y variants, written out by hand.
 """

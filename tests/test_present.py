@@ -1,4 +1,5 @@
-"""present/: highlighting, best sentence, citations, precedent diff, uploads — on the real plans' text."""
+"""present/ (citations, rendering, precedent diff) with vntext.highlight, service.precedent and service.uploads:
+highlighting, best sentence, closest wordings, uploads — on the real plans' text."""
 
 from __future__ import annotations
 
@@ -11,21 +12,18 @@ import pytest
 
 import ingest
 from present import (
-    Highlighter,
-    UploadError,
-    best_sentence,
-    check_upload,
     cite,
-    closest_wordings,
     diff_html,
     document_html,
     implements_label,
     plan_label,
     section_label,
-    store_upload,
     to_html,
 )
 from present.render import PASSAGE_ID, md_escape
+from service.precedent import closest_wordings
+from service.uploads import UploadError, check_upload, store_upload
+from vntext.highlight import Highlighter, best_sentence
 from vntext.tokens import sentences, tokens
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -243,7 +241,7 @@ def test_good_docx_upload(tmp_corpus, docs):
     buf = io.BytesIO()
     d.save(buf)
     checked = check_upload("kho-lanh.docx", buf.getvalue(), tmp_corpus, docs.values())
-    assert checked.document.meta["number"] == "123/KH-UBND"
+    assert checked.document.meta.number == "123/KH-UBND"
     assert checked.filename == "kho-lanh.docx"
 
 
