@@ -164,6 +164,31 @@ def test_no_index_yet_is_503_then_built(tmp_path, monkeypatch):
         assert r.status_code == 200 and r.json()["hits"]
 
 
+def test_token_rules(monkeypatch):
+    from service.auth import page_needs_token, token_ok
+
+    monkeypatch.delenv("PLANS_API_TOKEN", raising=False)
+    assert not token_ok("") and not token_ok("anything")  # none configured: nobody may write
+    monkeypatch.setenv("PLANS_API_TOKEN", TOKEN)
+    assert token_ok(TOKEN) and not token_ok(TOKEN + "x") and not token_ok(None)
+    assert not page_needs_token("127.0.0.1") and not page_needs_token("localhost")
+    assert page_needs_token("0.0.0.0") and page_needs_token("") and page_needs_token("10.1.2.3")
+
+
+def test_servers_stay_local_and_quiet():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["browser"]["gatherUsageStats"] is False and config["server"]["address"] == "127.0.0.1"
+    app_sh = (ROOT / "scripts" / "app.sh").read_text(encoding="utf-8")
+    assert "--browser.gatherUsageStats false" in app_sh and '"${HOST:-127.0.0.1}"' in app_sh
+    api_sh = (ROOT / "scripts" / "api.sh").read_text(encoding="utf-8")
+    assert '--host "${HOST:-127.0.0.1}"' in api_sh
+
+    assert 'ap.add_argument("--host", default="127.0.0.1"' in (ROOT / "api" / "__main__.py").read_text(
+        encoding="utf-8")
+
+
 # -- a real server -----------------------------------------------------------------------------------
 def _free_port() -> int:
     with socket.socket() as s:

@@ -23,6 +23,8 @@ from service import Paths
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 TIMEOUT = 240
+# Every page test builds the bundled corpus's index with the embedding model: not in the quick tier.
+pytestmark = pytest.mark.slow
 WATER = "Tỉ lệ dân số được cấp nước sạch bảo đảm quy chuẩn đạt 92%"
 PLAN_004 = "Kế hoạch của Ban Thường vụ Tỉnh ủy"
 PLAN_003 = "Kế hoạch số 9491/KH-UBND ngày 10/8/2021 của Ủy ban nhân dân tỉnh Đồng Nai"
