@@ -96,6 +96,21 @@ def test_queries_file_plain_and_jsonl(session_index, tmp_path):
         check_hits(r, r["query"], 10)
 
 
+def test_odd_and_over_long_queries_are_answered_or_refused(session_index, tmp_path):
+    """A lone surrogate (JSON carries one) is dropped; a 10,000-character query is refused at once, naming
+    the limit, and the other queries of the file are still answered."""
+    queries = tmp_path / "odd.jsonl"
+    queries.write_text('{"id": "s", "query": "n\\u01b0\\u1edbc s\\u1ea1ch \\ud800"}\n'
+                       + json.dumps({"id": "long", "query": "nước sạch " * 1000}) + "\n"
+                       + json.dumps({"id": "ok", "query": "nhà ở xã hội"}) + "\n", encoding="utf-8")
+    out = run("index", "search", "--queries", str(queries), "--mode", "bm25", "-k", "1",
+              "--index", str(session_index.index_dir), timeout=60)
+    assert out.returncode == 2
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r["id"] for r in rows] == ["s", "ok"] and rows[0]["query"] == "nước sạch" and rows[0]["hits"]
+    assert "vượt giới hạn 8.000 ký tự" in out.stderr
+
+
 @pytest.mark.parametrize("args,message", [
     (["-k", "0"], "-k must be between 1 and 1000"),
     (["-k", "-5"], "-k must be between 1 and 1000"),
