@@ -214,6 +214,7 @@ class Library:
             except BaseException as e:
                 state.error, state.finished = f"{type(e).__name__}: {e}", time.time()
                 raise
+            index.manifest = read_manifest(self.paths.index)  # as a loaded index has it (model, created)
             with self._read:
                 self._index, self._version = index, _version(self.paths.index)
             report = BuildReport(stats["documents"], stats["chunks"], stats["embedded"], stats["seconds"],

@@ -110,6 +110,7 @@ def test_status(lib):
     st = lib.status()
     assert st["ready"] and st["documents"] == 2 and st["passages"] == 7 and st["modes"] == ["bm25"]
     assert st["build"]["running"] is False and st["build"]["report"]["documents"] == 2
+    assert st["model"] is None and st["created"]  # keyword-only; the manifest of the index just built
 
 
 def test_add_stores_checks_and_indexes(lib):
