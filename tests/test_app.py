@@ -236,6 +236,32 @@ def test_good_upload_is_searchable_without_restart(env):
     assert citations(search(page(), "kho lạnh bảo quản nông sản"))[0].startswith(NEW_CITATION)
 
 
+@pytest.fixture
+def public(monkeypatch):
+    """The page served beyond this machine (``--server.address 0.0.0.0``)."""
+    from streamlit import config
+
+    before = config.get_option("server.address")
+    config.set_option("server.address", "0.0.0.0")
+    yield
+    config.set_option("server.address", before)
+
+
+def test_public_page_needs_the_token_to_add_plans(env, public, monkeypatch):
+    monkeypatch.setenv("PLANS_API_TOKEN", "s3cret")
+    before = sorted(p.name for p in env.corpus.iterdir())
+    at = upload(page(), "moi.txt", NEW_PLAN.encode())  # no token typed
+    assert "Mã quyền không đúng" in messages(at, "error")
+    assert sorted(p.name for p in env.corpus.iterdir()) == before
+    at.text_input(key="upload_token").set_value("s3cret").run()
+    upload(at, "moi.txt", NEW_PLAN.encode())
+    assert f"Đã thêm “moi.txt”: {NEW_CITATION}" in messages(at, "success")
+
+
+def test_local_page_asks_no_token(env):
+    assert not [t for t in page().text_input if t.key == "upload_token"]
+
+
 def test_bad_upload_gets_a_message_and_the_index_still_serves(env):
     before = sorted(p.name for p in env.corpus.iterdir())
     manifest = (env.index / "manifest.json").read_bytes()
