@@ -8,6 +8,7 @@ $PLANS_CORPUS, $PLANS_INDEX, $PLANS_CACHE): the page only lays out what the serv
 from __future__ import annotations
 
 import html
+import time
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -26,6 +27,7 @@ from present import (
 )
 from service import ACCEPTED, MAX_BYTES, MODES, Filters, IndexBusy, IndexLoadError, Library, Paths, QueryError
 from service.auth import page_needs_token, token_ok
+from vntext.numbers import thousands
 
 EXAMPLES = ["mục tiêu nước sạch nông thôn 2030", "chỉ tiêu BHXH Đồng Nai 2025", "trach nhiem cua Ban Tuyen giao"]
 MODE_LABELS = {"hybrid": "Kết hợp (khuyên dùng)", "bm25": "Theo từ khóa (BM25)", "dense": "Theo ý nghĩa (vector)"}
@@ -64,6 +66,11 @@ def progress_bar(bar):
                                                                        f"{done}/{total}")
 
 
+def progress_label(build: dict) -> str:
+    """ "Đã tính vector 4.200/35.000 đoạn" from a build's status."""
+    return f"Đã tính vector {thousands(build['done'])}/{thousands(build['total'])} đoạn"
+
+
 def build(label: str, add: list | None = None):
     """Rebuild the index from the corpus folder (after storing ``add``: (name, bytes) files), with progress.
     Returns the service's report (``AddReport`` when adding)."""
@@ -98,16 +105,47 @@ def show_document(doc_id: str, start: int, end: int, query: str) -> None:
     st.markdown(f":material/link: [Liên kết tới đoạn này]({link})")
 
 
+def first_build() -> None:
+    """Start the first build in the background and wait until the library is searchable: by keywords
+    within a minute for a large library (the vectors follow, see ``vector_progress``), completely for a
+    small one. Another process already building it is waited for too."""
+    lib.build_in_background()
+    with st.status(f"Lần chạy đầu: đang lập chỉ mục các kế hoạch trong {lib.paths.corpus} …",
+                   expanded=True) as status:
+        bar = st.progress(0.0, text="Đang đọc các văn bản…")
+        while not lib.exists() and (lib.building() or "writer" in lib.status()):
+            b = lib.status().get("build", {})
+            if b.get("total"):
+                bar.progress(b["done"] / b["total"], text=progress_label(b))
+            time.sleep(0.3)
+        p = lib.progress
+        if not lib.exists():
+            status.update(label="Chưa lập được chỉ mục.", state="error")
+            st.error(md_escape(f"Chưa lập được chỉ mục từ thư mục {lib.paths.corpus}: "
+                               f"{p.error if p else 'không rõ lý do'}"))
+            st.stop()
+        done = p.report if p is not None and p.report is not None else None
+        label = (f"Đã lập chỉ mục {done.documents} văn bản, {done.passages} đoạn ({done.seconds:.0f} giây)."
+                 if done else "Đã lập chỉ mục theo từ khóa; đang tính vector cho các đoạn văn.")
+        status.update(label=label, state="complete", expanded=False)
+    for error in done.errors if done else ():
+        st.warning(md_escape(f"Bỏ qua: {error}"))
+
+
+@st.fragment(run_every=3)
+def vector_progress(version: str) -> None:
+    """While the vectors of a keyword-only index are computed: how far, and which search serves. When the
+    complete index is swapped in, the page reruns on it (no restart)."""
+    if lib.version != version:
+        st.rerun()
+    build = lib.status().get("build", {})
+    if build.get("running") and build.get("total"):
+        st.caption(f"{progress_label(build)} — đang tìm theo từ khóa.")
+
+
 # -- the index: built on first start, loaded once per process ------------------------------------
 if not lib.exists():
-    try:
-        build(f"Lần chạy đầu: đang lập chỉ mục các kế hoạch trong {lib.paths.corpus} …")
-    except IndexBusy:
-        st.info("Một tiến trình khác đang lập chỉ mục lần đầu. Hãy tải lại trang sau ít phút.")
-        st.stop()
-    except (ValueError, OSError) as e:
-        st.error(md_escape(f"Chưa lập được chỉ mục từ thư mục {lib.paths.corpus}: {e}"))
-        st.stop()
+    first_build()
 try:
     with st.spinner("Đang mở chỉ mục…"):
         idx = lib.index()
@@ -118,6 +156,9 @@ except IndexLoadError as e:
         st.rerun()
     st.stop()
 on_disk = lib.version  # the caches below follow the index on disk
+if idx.modes == ("bm25",):
+    with st.sidebar:
+        vector_progress(on_disk)
 
 # -- a whole document: ?doc=ID&start=&end= ---------------------------------------------------------
 if "doc" in st.query_params:

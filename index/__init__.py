@@ -8,9 +8,9 @@ os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 
 from .hybrid import DEFAULTS, MODES, Filters, Hit, HybridIndex, SearchSettings, index_text  # noqa: E402
 from .lock import IndexBusy  # noqa: E402
-from .store import IndexLoadError  # noqa: E402
+from .store import IndexLoadError, IndexWriteError  # noqa: E402
 
-__all__ = ["HybridIndex", "Hit", "Filters", "DEFAULTS", "MODES", "IndexLoadError", "IndexBusy", "index_text",
+__all__ = ["HybridIndex", "Hit", "Filters", "DEFAULTS", "MODES", "IndexLoadError", "IndexWriteError", "IndexBusy", "index_text",
            "build_index", "SearchSettings"]
 
 

@@ -7,10 +7,12 @@ import time
 
 import ingest
 
+from . import progress as progress_file
 from .embedders import load_embedder
+from .embedding_cache import EmbeddingCache, default_cache_dir
 from .hybrid import HybridIndex
 from .lock import write_lock
-from .store import IndexLoadError, read_manifest
+from .store import IndexLoadError, cleanup, read_manifest
 
 
 def _changes(index_dir, corpus) -> dict:
@@ -26,40 +28,74 @@ def _changes(index_dir, corpus) -> dict:
     }
 
 
+# With more passages than this to embed (about 15 s of work on 2 cores), the keyword index is saved and
+# served first, and the complete one replaces it when every passage has its vector.
+KEYWORDS_FIRST = 64
+
+
 def build(paths="corpus", index_dir="data/index", model=None, progress=True, cache_dir=None, **params):
     """See ``index.build_index``; holds the index's write lock throughout (``IndexBusy`` if taken)."""
     with write_lock(index_dir):
-        return _build(paths, index_dir, model, progress, cache_dir, **params)
+        cleanup(index_dir)
+        try:
+            return _build(paths, index_dir, model, progress, cache_dir, **params)
+        finally:
+            progress_file.clear(index_dir)
+
+
+def _reporter(progress, index_dir, started: float):
+    """A ``(done, total)`` callback that tells the caller (a callable, a bar on stderr, or nothing) and
+    the progress file (at most twice a second)."""
+    from tqdm import tqdm
+
+    bar = None if callable(progress) else tqdm(desc="Embedding passages", unit="chunk", disable=not progress,
+                                                file=sys.stderr)
+    last = [0.0]
+
+    def report(done: int, total: int, stage: str = "vectors") -> None:
+        if callable(progress):
+            progress(done, total)
+        elif bar is not None:
+            bar.total = total
+            bar.update(done - bar.n)
+        now = time.monotonic()
+        if now - last[0] > 0.5 or done == total:
+            progress_file.write(index_dir, stage, done, total, started)
+            last[0] = now
+
+    report.close = bar.close if bar is not None else (lambda: None)
+    return report
 
 
 def _build(paths, index_dir, model, progress, cache_dir, **params):
-    from tqdm import tqdm
-
-    t0 = time.perf_counter()
+    t0, started = time.perf_counter(), time.time()
+    progress_file.write(index_dir, "reading", started=started)
+    dense = params.pop("dense", True)
     corpus = ingest.load(paths, **({"max_words": params.pop("max_words")} if "max_words" in params else {}))
     if not corpus.documents:
         raise ValueError("no document could be read: " + "; ".join(corpus.errors or [f"{paths} is empty"]))
-    if params.get("dense", True) is False:  # BM25 only: no model loaded, nothing embedded
-        embedder = None
-    else:
-        embedder = model if hasattr(model, "embed_passages") else load_embedder(model)
+    stats = _changes(index_dir, corpus)
+    report = _reporter(progress, index_dir, started)
     total = len(corpus.chunks)
-    if callable(progress):
-        done = [0]
+    report(0, total, "keywords")
+    index = HybridIndex.keywords(corpus, **params)
+    if dense:
+        embedder = model if hasattr(model, "embed_passages") else load_embedder(model)
+        cache = EmbeddingCache(cache_dir or default_cache_dir(), embedder.name, embedder.dim)
+        todo = len(cache.missing(index.texts()))
+        if todo > KEYWORDS_FIRST:  # keyword search at once; hybrid takes over when the vectors are done
+            index.save(index_dir)
+        done = [total - todo]
+        report(done[0], total)
 
         def step(n: int) -> None:
             done[0] += n
-            progress(done[0], total)
+            report(min(done[0], total), total)
 
-        index = HybridIndex.build(corpus, embedder, cache_dir=cache_dir, progress=step, **params)
-        progress(total, total)
-    else:
-        bar = tqdm(total=total, desc="Embedding passages", unit="chunk", disable=not progress, file=sys.stderr)
-        index = HybridIndex.build(corpus, embedder, cache_dir=cache_dir, progress=bar.update, **params)
-        bar.update(total - bar.n)
-        bar.close()
-    stats = _changes(index_dir, corpus)
+        index = index.with_vectors(embedder, cache, step)
+    report(total, total, "saving")
+    report.close()
     index.save(index_dir)
-    stats.update(documents=len(corpus.documents), chunks=len(corpus.chunks), embedded=index.embedded,
+    stats.update(documents=len(corpus.documents), chunks=total, embedded=index.embedded,
                  seconds=round(time.perf_counter() - t0, 2), errors=corpus.errors)
     return index, corpus, stats

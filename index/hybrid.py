@@ -171,6 +171,12 @@ class HybridIndex:
         Embeddings are cached in ``cache_dir`` (default: $PLANS_CACHE or data/cache). With
         ``dense=False`` only BM25 is built (no model loaded, nothing embedded): mode "bm25" only.
         """
+        index = cls.keywords(corpus, **params)
+        return index.with_vectors(embedder, cache_dir, progress) if dense else index
+
+    @classmethod
+    def keywords(cls, corpus: Corpus, **params) -> HybridIndex:
+        """The keyword half of an index of ``corpus``: BM25 only, searchable at once (no model, no vectors)."""
         unknown = set(params) - set(DEFAULTS)
         if unknown:
             raise TypeError(f"unknown index parameters: {', '.join(sorted(unknown))}")
@@ -178,15 +184,26 @@ class HybridIndex:
         docs = {d.id: d for d in corpus.documents}
         texts = [index_text(c, docs[c.doc_id], p["with_context"], p["with_headings"]) for c in corpus.chunks]
         bm25 = BM25Retriever(p["scheme"], p["folded_weight"], p["k1"], p["b"], p["method"]).index(texts)
-        dense_index, embedded = None, 0
-        if dense:
-            embedder = embedder or load_embedder(DEFAULT_MODEL)
-            cache = EmbeddingCache(cache_dir or default_cache_dir(), embedder.name, embedder.dim)
-            vectors, embedded = cache.embed(texts, embedder.embed_passages, progress=progress)
-            dense_index = DenseIndex.build(vectors, p["faiss"])
-        self = cls(corpus.documents, corpus.chunks, bm25, dense_index, embedder if dense else None, p)
-        self.embedded = embedded
-        return self
+        index = cls(corpus.documents, corpus.chunks, bm25, None, None, p)
+        index.embedded = 0
+        return index
+
+    def texts(self) -> list[str]:
+        """What is indexed for each chunk: its text with heading path and document context."""
+        p = self.params
+        return [index_text(c, self.documents[c.doc_id], p["with_context"], p["with_headings"]) for c in self.chunks]
+
+    def with_vectors(self, embedder=None, cache=None, progress=None) -> HybridIndex:
+        """This index with its dense half: every chunk embedded (cached vectors reused, new ones written to
+        the cache batch by batch) and put in FAISS. ``cache``: an ``EmbeddingCache`` or its folder."""
+        embedder = embedder or load_embedder(DEFAULT_MODEL)
+        if not isinstance(cache, EmbeddingCache):
+            cache = EmbeddingCache(cache or default_cache_dir(), embedder.name, embedder.dim)
+        vectors, embedded = cache.embed(self.texts(), embedder.embed_passages, progress=progress)
+        other = copy.copy(self)
+        other.dense, other.embedder = DenseIndex.build(vectors, self.params["faiss"]), embedder
+        other.embedded = embedded
+        return other
 
     def with_settings(self, **settings) -> HybridIndex:
         """The same index (nothing copied) answering with other query-time settings by default."""

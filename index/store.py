@@ -7,9 +7,11 @@ point leaves the previous index as it was.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 import uuid
@@ -23,7 +25,8 @@ from .bm25 import BM25Retriever
 from .dense import DenseIndex
 from .embedders import load_embedder
 
-__all__ = ["save", "load", "read_manifest", "IndexLoadError", "FORMAT_VERSION", "corpus_hash"]
+__all__ = ["save", "load", "read_manifest", "cleanup", "IndexLoadError", "IndexWriteError", "FORMAT_VERSION",
+           "corpus_hash"]
 
 FORMAT_VERSION = 1
 _REQUIRED = ("format_version", "model", "counts", "params")
@@ -62,9 +65,31 @@ def _read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
+class IndexWriteError(OSError):
+    """The index cannot be written (disk full, folder read-only …); the previous one is left as it was."""
+
+
 def save(index, path) -> Path:
-    """Write ``index`` next to ``path`` and point ``path`` at it atomically; returns the new directory."""
+    """Write ``index`` next to ``path`` and point ``path`` at it atomically; returns the new directory.
+
+    Raises ``IndexWriteError`` naming the folder and the reason when the disk refuses (full, read-only);
+    nothing half-written is left and the previous index keeps serving.
+    """
     link = Path(path)
+    try:
+        return _save(index, link)
+    except OSError as e:
+        if isinstance(e, IndexWriteError):
+            raise
+        reason = e.strerror or str(e)
+        hint = {errno.ENOSPC: "free some disk space", errno.EDQUOT: "free some disk space",
+                errno.EROFS: "the file system is read-only", errno.EACCES: "check the folder's permissions",
+                errno.EPERM: "check the folder's permissions"}.get(e.errno, "")
+        raise IndexWriteError(e.errno, f"cannot write the index in {link.parent}: {reason}"
+                              + (f" ({hint})" if hint else "") + "; the previous index is unchanged") from e
+
+
+def _save(index, link: Path) -> Path:
     link.parent.mkdir(parents=True, exist_ok=True)
     tmp = link.parent / f".{link.name}-{uuid.uuid4().hex[:8]}.tmp"
     tmp.mkdir()
@@ -95,6 +120,27 @@ def save(index, path) -> Path:
         raise
     _point(link, final)
     return final
+
+
+def cleanup(path) -> list[Path]:
+    """Remove what a killed build left beside the index link ``path``: temporary directories and links,
+    and index versions the link does not point to. Call it only while holding the write lock."""
+    link = Path(path)
+    if not link.parent.is_dir():
+        return []
+    current = link.resolve() if link.is_symlink() else None
+    gone = []
+    for p in link.parent.iterdir():
+        stale_tmp = p.name.startswith(f".{link.name}-") and p.name.endswith((".tmp", ".link"))
+        old_version = (re.fullmatch(rf"{re.escape(link.name)}-\d{{8}}-\d{{6}}-[0-9a-f]{{6}}", p.name) is not None
+                       and p.is_dir() and not p.is_symlink() and p.resolve() != current)
+        if stale_tmp or old_version:
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
+            gone.append(p)
+    return gone
 
 
 def _point(link: Path, target: Path) -> None:

@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from index import Filters, Hit, HybridIndex, IndexBusy, IndexLoadError, SearchSettings, build_index
+from index import progress as progress_file
 from index.embedders import load_embedder
 from index.lock import holder
 from index.store import read_manifest
@@ -181,11 +182,21 @@ class Library:
                                  "try again shortly")
         with self._read:
             if self._index is None or now != self._version:
+                self._index, self._version = self._load(), now
+        return self._index
+
+    def _load(self, tries: int = 3) -> HybridIndex:
+        """The index on disk; retried when a writer swapped it while it was being read."""
+        for attempt in range(tries):
+            before = _version(self.paths.index)
+            try:
                 model = read_manifest(self.paths.index)["model"]["name"]
                 embedder = self._embedder_for(model) if model is not None else None
-                self._index = HybridIndex.load(self.paths.index, embedder=embedder)
-                self._version = now
-        return self._index
+                return HybridIndex.load(self.paths.index, embedder=embedder)
+            except IndexLoadError:
+                if attempt == tries - 1 or _version(self.paths.index) == before:
+                    raise
+        raise AssertionError("unreachable")
 
     @property
     def version(self) -> str:
@@ -342,9 +353,15 @@ class Library:
             out.update(ready=True, documents=len(index.documents), passages=len(index.chunks),
                        modes=list(index.modes), model=manifest.get("model", {}).get("name"),
                        created=manifest.get("created"))
+        shared = progress_file.read(self.paths.index)  # the stage, from whichever process builds
+        other = holder(self.paths.index) if not self.building() else None
         if self.progress is not None:
             out["build"] = self.progress.to_dict()
-        other = holder(self.paths.index)
-        if other is not None and not self.building():
-            out["writer"] = other  # another process is writing the index
+            if self.building() and shared:
+                out["build"]["stage"] = shared["stage"]
+        if other is not None:  # another process is writing the index
+            out["writer"] = other
+            if shared:
+                out["build"] = {"running": True, "stage": shared["stage"], "done": shared["done"],
+                                "total": shared["total"], "started": _iso(shared["started"]), "pid": shared["pid"]}
         return out

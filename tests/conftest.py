@@ -7,8 +7,10 @@ again; without one (CI) the session embeds the 337 chunks once (about a minute o
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,3 +128,25 @@ def session_index(tmp_path_factory) -> Built:
 def embedder(session_index):
     """The bundled model, as loaded by the session index (one instance for all tests)."""
     return session_index.loaded.embedder
+
+
+@contextlib.contextmanager
+def read_only(folder: Path):
+    """``folder`` made unwritable for real (chattr +i as root, chmod otherwise), or the test skipped."""
+    if os.geteuid() == 0:
+        if not shutil.which("chattr") or subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode:
+            pytest.skip("cannot make a folder read-only here (chattr +i failed)")
+        undo = ["chattr", "-i", str(folder)]
+    else:
+        folder.chmod(0o555)
+        undo = ["chmod", "755", str(folder)]
+    try:
+        try:
+            (folder / ".probe").mkdir()
+            (folder / ".probe").rmdir()
+            pytest.skip("cannot make a folder read-only here")
+        except OSError:
+            pass
+        yield
+    finally:
+        subprocess.run(undo, check=True)

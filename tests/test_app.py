@@ -6,15 +6,14 @@ when there is none yet, the first build fills it (about a minute on 2 cores) and
 
 from __future__ import annotations
 
-import contextlib
 import html
-import os
 import re
 import shutil
-import subprocess
+import time
 from pathlib import Path
 
 import pytest
+from conftest import read_only
 from streamlit.testing.v1 import AppTest
 
 from present.render import PASSAGE_ID
@@ -276,28 +275,6 @@ def test_bad_upload_gets_a_message_and_the_index_still_serves(env):
     assert "\\!\\[x\\](a.png).pdf" in " ".join(str(m.value) for m in at.error)
 
 
-@contextlib.contextmanager
-def read_only(folder: Path):
-    """``folder`` made unwritable for real (chattr +i as root, chmod otherwise), or the test skipped."""
-    if os.geteuid() == 0:
-        if not shutil.which("chattr") or subprocess.run(["chattr", "+i", str(folder)], capture_output=True).returncode:
-            pytest.skip("cannot make a folder read-only here (chattr +i failed)")
-        undo = ["chattr", "-i", str(folder)]
-    else:
-        folder.chmod(0o555)
-        undo = ["chmod", "755", str(folder)]
-    try:
-        try:
-            (folder / ".probe").mkdir()
-            (folder / ".probe").rmdir()
-            pytest.skip("cannot make a folder read-only here")
-        except OSError:
-            pass
-        yield
-    finally:
-        subprocess.run(undo, check=True)
-
-
 def test_indexing_failure_keeps_the_old_index_and_the_upload(env):
     at = page()
     with read_only(env.index.parent):  # the new index cannot be saved
@@ -328,3 +305,32 @@ def test_first_start_builds_the_index_with_progress(pristine, tmp_path, monkeypa
     # The next visit serves the saved index without building again.
     again = page()
     assert not [b for b in again.get("status") if "lập chỉ mục" in b.label]
+
+
+def test_large_first_start_serves_keywords_while_vectors_are_computed(tmp_path, monkeypatch):
+    """More passages to embed than KEYWORDS_FIRST: the page answers by keywords within seconds, shows how far
+    the vectors are, and serves hybrid search once they are done, without a restart."""
+    (tmp_path / "corpus").mkdir()
+    for name in ("002_30c6bf061a95a121.txt", "004_a4c9a62cbd261bef.txt"):  # 113 passages
+        shutil.copy(ROOT / "corpus" / name, tmp_path / "corpus" / name)
+    monkeypatch.setenv("PLANS_CORPUS", str(tmp_path / "corpus"))
+    monkeypatch.setenv("PLANS_INDEX", str(tmp_path / "index"))
+    monkeypatch.setenv("PLANS_CACHE", str(tmp_path / "empty-cache"))
+    started = time.monotonic()
+    at = page()
+    assert time.monotonic() - started < 60
+    labels = [b.label for b in at.get("status")]
+    assert any("Đã lập chỉ mục theo từ khóa" in label for label in labels), labels
+    caption = " ".join(c.value for c in at.sidebar.caption)
+    assert re.search(r"Đã tính vector \d+/113 đoạn — đang tìm theo từ khóa", caption), caption
+    assert f"{PLAN_004}, mục II.2" in citations(search(at, "mục tiêu nước sạch nông thôn 2030"))
+    deadline = time.monotonic() + 600
+    while "đang tìm theo từ khóa" in " ".join(c.value for c in at.sidebar.caption):
+        assert time.monotonic() < deadline
+        time.sleep(2)
+        at.run()
+    assert not at.exception
+    assert (tmp_path / "index" / "manifest.json").is_file()
+    hybrid = page()  # the same process: the complete index serves, hybrid by default
+    assert "đang tìm theo từ khóa" not in " ".join(c.value for c in hybrid.sidebar.caption)
+    assert f"{PLAN_004}, mục II.2" in citations(search(hybrid, "muc tieu nuoc sach nong thon 2030"))

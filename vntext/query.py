@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from .normalize import fold, normalize
+from .numbers import thousands
 from .terms import expanded_runs, folded_terms, query_expansion, syllable_runs, terms
 
 __all__ = ["Query", "QueryError", "MAX_CHARS", "EMBED_WORDS", "clean"]
@@ -30,11 +31,6 @@ _INVALID = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 class QueryError(ValueError):
     """A question that cannot be answered as given; the message (Vietnamese) says why."""
-
-
-def _n(number: int) -> str:
-    """12.345: thousands as Vietnamese writes them."""
-    return f"{number:,}".replace(",", ".")
 
 
 def clean(text: str) -> str:
@@ -57,7 +53,7 @@ class Query:
         if not isinstance(text, str):
             raise QueryError(f"Câu hỏi phải là văn bản, không phải {type(text).__name__}.")
         if len(text) > max_chars:
-            raise QueryError(f"Câu hỏi dài {_n(len(text))} ký tự, vượt giới hạn {_n(max_chars)} ký tự; "
+            raise QueryError(f"Câu hỏi dài {thousands(len(text))} ký tự, vượt giới hạn {thousands(max_chars)} ký tự; "
                              "hãy rút gọn hoặc chỉ dán đoạn cần đối chiếu.")
         return cls(clean(text).strip())
 
