@@ -49,10 +49,10 @@ lib = library(Paths.from_env())
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def answer(query: str, k: int, mode: str, filters: Filters, on_disk: str):
+def answer(query: str, k: int, mode: str, filters: Filters, places: bool, on_disk: str):
     """Passages for a question, ready to show; the same question is not searched twice per index version."""
-    result = lib.search(query, k=k, mode=mode, filters=filters)
-    return result.mode, [passage(h) for h in result.hits]
+    result = lib.search(query, k=k, mode=mode, filters=filters, places=places)
+    return result.mode, [passage(h) for h in result.hits], result.scope
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -220,11 +220,18 @@ with tab_search:
                        on_click=lambda e=example: st.session_state.update(q=e))
         st.caption("Gõ tắt quen dùng cũng được: BHXH, UBND, LĐTBXH… Mỗi kết quả kèm trích dẫn để dán vào văn bản.")
     else:
+        places = st.session_state.get("places_off") != query  # the chip was removed for this question
         try:
-            served, shown = answer(query, k, mode, chosen, on_disk)
+            served, shown, scope = answer(query, k, mode, chosen, places, on_disk)
         except QueryError as e:
             st.warning(md_escape(str(e)))
-            served, shown = mode, None
+            served, shown, scope = mode, None, None
+        if scope is not None and scope.docs:
+            st.button(f"Chỉ kế hoạch của: {', '.join(scope.names)} ✕", key="place_chip", type="tertiary",
+                      help="Bỏ giới hạn địa phương: tìm trong mọi kế hoạch",
+                      on_click=lambda q=query: st.session_state.update(places_off=q))
+        elif scope is not None:
+            st.caption(md_escape(f"Kho chưa có kế hoạch của {', '.join(scope.names)}: đang tìm trong mọi kế hoạch."))
         if served != mode:
             st.caption("Chỉ mục chưa có vector: đang tìm theo từ khóa.")
         if shown is None:

@@ -145,8 +145,10 @@ def _read_routes(api: FastAPI, lib: Library) -> None:
                q: Annotated[str, Query(description="Câu hỏi, có dấu hay không dấu", examples=EXAMPLES["q"],
                                        max_length=MAX_CHARS)],
                k: Annotated[int, Query(ge=1, le=100, description="Số đoạn văn")] = 10,
-               mode: Annotated[Mode, Query(description="hybrid: kết hợp; bm25: từ khóa; dense: ý nghĩa")] = "hybrid"):
-        return lib.search(q, k, mode, where).to_dict()
+               mode: Annotated[Mode, Query(description="hybrid: kết hợp; bm25: từ khóa; dense: ý nghĩa")] = "hybrid",
+               places: Annotated[bool, Query(description="Câu hỏi nêu địa danh thì chỉ tìm trong kế hoạch của "
+                                                         "địa phương đó (false: tìm mọi kế hoạch)")] = True):
+        return lib.search(q, k, mode, where, places=places).to_dict()
 
     @api.post("/precedent", summary="Câu chữ tiền lệ: cách diễn đạt gần nhất trong từng kế hoạch")
     def precedent(body: PrecedentRequest):

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, fields
 
 from vntext.normalize import normalize
 
+from . import gazetteer
 from .places import provinces_named
 from .structure import _STAMP, Block
 
@@ -52,6 +53,8 @@ class DocumentMeta:
     period: str = ""  # "2021-2025"
     target_year: str = ""
     vision_year: str = ""
+    place_key: str = ""  # the issuing locality in the gazetteer: "Đồng Nai", "Đồng Nai/thành phố Biên Hòa"
+    province: str = ""  # the province it lies in, as the plan names it ("Đồng Nai"; "Bắc Giang" before 2025)
 
     @property
     def issuer(self) -> str:
@@ -140,6 +143,7 @@ def extract(doc: str, blocks: list[Block], body_end: int) -> DocumentMeta:
     intro = " ".join(preamble)
     body = _body(intro)
     locality = place or next(iter(_LOCALITY.findall(" ".join(preamble[:1]))), "").strip()
+    where = gazetteer.locality_of(head)
     implements = []
     for m in _CODE.finditer(intro):
         ref = f"{m.group(1)}-{m.group(2).upper().replace('CTR', 'CTr')}/{m.group(3).upper()}"
@@ -160,6 +164,8 @@ def extract(doc: str, blocks: list[Block], body_end: int) -> DocumentMeta:
         signer=_signer(doc[body_end:]),
         title=" ".join([kind] + preamble[:1]).strip(),
         **_period(" ".join(titles + preamble[:1]), " ".join(b.text for b in blocks), headings, goals),
+        place_key=where.key if where else "",
+        province=(where.parent or where.name) if where else "",
     )
 
 

@@ -17,7 +17,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from ingest import Document
 from vntext.query import Query, QueryError
 
 from .marks import mark
+from .places import PlaceScope, scope_of
 from .precedent import PlanWordings, closest_wordings
 from .uploads import CheckedUpload, UploadError, check_upload, store_upload
 
@@ -109,12 +110,19 @@ class SearchResult:
     mode: str  # the mode that served the answer
     hits: list[Hit]
     filters: Filters = Filters()
+    scope: PlaceScope | None = None  # the places the question named, and their plans
 
     def to_dict(self) -> dict:
-        """The command line's JSON contract: {"query", "mode", "hits": [...]} (``Hit.to_dict``)."""
+        """The command line's JSON contract: {"query", "mode", "hits": [...]} (``Hit.to_dict``), with
+        "places" when the question named some."""
         out = {"query": self.query.raw, "mode": self.mode, "hits": [h.to_dict() for h in self.hits]}
         if self.filters:
             out["filters"] = self.filters.to_dict()
+        if self.scope is not None:
+            out["places"] = self.scope.to_dict()
+            for hit, row in zip(self.hits, out["hits"], strict=True):
+                if hit.document.id in self.scope.docs:
+                    row["place_relation"] = self.scope.docs[hit.document.id]
         return out
 
 
@@ -294,9 +302,11 @@ class Library:
 
     # -- reading ----------------------------------------------------------------------------------
     def search(self, query: str | Query, k: int = 10, mode: str = "hybrid", filters: Filters | None = None,
-               settings: SearchSettings | None = None) -> SearchResult:
+               settings: SearchSettings | None = None, places: bool = True) -> SearchResult:
         """Passages answering ``query``, each with its matched words and best sentence marked.
 
+        A question naming a place (``places``, on by default) is answered from that place's plans, the place
+        words left out of the search (``service.places``); the result's ``scope`` says which.
         Raises ``QueryError`` for a query that is too long or not text, ``ValueError`` for a bad mode or
         ``k``. Before the index has vectors, any mode is answered by BM25 and the result says so.
         """
@@ -305,10 +315,16 @@ class Library:
             raise ValueError(f"k must be between 1 and 1000, not {k}")
         index = self.index()
         served = mode if mode in index.modes else "bm25"
+        scope = scope_of(query.raw, index.documents) if places and query else None
+        searched = query
+        if scope is not None and scope.docs:
+            allowed = frozenset(scope.docs)
+            filters = replace(filters, doc_ids=filters.doc_ids & allowed if filters.doc_ids else allowed)
+            searched = Query.parse(scope.query) if Query.parse(scope.query) else query
         with self._read:
-            hits = index.search(query, k, served, filters, settings)
-            hits = mark(hits, query, index.embedder)
-        return SearchResult(query, served, hits, filters)
+            hits = index.search(searched, k, served, filters, settings)
+            hits = mark(hits, searched, index.embedder)
+        return SearchResult(query, served, hits, filters, scope)
 
     def precedent(self, text: str, mode: str = "hybrid", filters: Filters | None = None,
                   per_plan: int = 2) -> list[PlanWordings]:

@@ -235,3 +235,10 @@ def test_real_uvicorn_process(plans_copy):
         server.terminate()
         server.wait(30)
     assert server.returncode is not None
+
+
+def test_place_in_the_question_and_switching_it_off(client):
+    body = client.get("/search", params={"q": "bao hiem xa hoi dong nai"}).json()
+    assert body["places"]["names"] == ["Đồng Nai"] and {h["doc_id"] for h in body["hits"]} == {"kh_dong_nai"}
+    off = client.get("/search", params={"q": "tuyên truyền Đồng Nai", "places": "false"}).json()
+    assert "places" not in off and "ctr_bac_giang" in {h["doc_id"] for h in off["hits"]}

@@ -334,3 +334,14 @@ def test_large_first_start_serves_keywords_while_vectors_are_computed(tmp_path, 
     hybrid = page()  # the same process: the complete index serves, hybrid by default
     assert "đang tìm theo từ khóa" not in " ".join(c.value for c in hybrid.sidebar.caption)
     assert f"{PLAN_004}, mục II.2" in citations(search(hybrid, "muc tieu nuoc sach nong thon 2030"))
+
+
+def test_a_place_in_the_question_shows_as_a_chip_that_can_be_removed(env):
+    at = search(page(), "tỷ lệ bao phủ bảo hiểm y tế Đồng Nai")
+    chip = [b for b in at.button if b.key == "place_chip"]
+    assert chip and chip[0].label == "Chỉ kế hoạch của: Đồng Nai ✕"
+    dong_nai = ("thành phố Biên Hòa", "tỉnh Đồng Nai")
+    assert citations(at) and all(c.split(", mục")[0].endswith(dong_nai) for c in citations(at))
+    chip[0].click().run()
+    assert not [b for b in at.button if b.key == "place_chip"]
+    assert not all(c.split(", mục")[0].endswith(dong_nai) for c in citations(at))

@@ -11,20 +11,22 @@ from ingest import DocumentMeta, citation, document_from, issuer
 from ingest.loaders import Source
 
 EMPTY = {"number": "", "code": "", "place": "", "date": "", "year": "", "period": "", "vision_year": "",
-         "signer": "", "locality": ""}
+         "signer": "", "locality": "", "place_key": "", "province": ""}
 
 EXPECTED = {
     # No "Số:" line and no place/date line; the preamble says "Ban Chấp hành Đảng bộ thành phố xây dựng kế
     # hoạch", the subtitle "… trên địa bàn thành phố Biên Hòa"; goals to 2030, "3. Tầm nhìn đến năm 2045".
     "000": {**EMPTY, "kind": "Kế hoạch", "draft": False, "locality": "thành phố Biên Hòa",
             "issuing_body": "Ban Chấp hành Đảng bộ thành phố", "implements": ("42-NQ/TW", "19-KH/TW", "332-KH/TU"),
-            "signer": "Huỳnh Tấn Đạt", "target_year": "2030", "vision_year": "2045"},
+            "signer": "Huỳnh Tấn Đạt", "target_year": "2030", "vision_year": "2045",
+            "place_key": "Đồng Nai/thành phố Biên Hòa", "province": "Đồng Nai"},
     # "Số: -CTr/TU" (number left blank), "Đức Phổ, ngày tháng 3 năm 2024" (no day), "DỰ THẢO", "CHƯƠNG TRÌNH
     # HÀNH ĐỘNG"; "Thị ủy Đức Phổ ban hành Chương trình"; "Chương trình số 43-Ctr/TU" of the province; the
     # signature block has no name.
     "001": {**EMPTY, "kind": "Chương trình hành động", "draft": True, "code": "CTr/TU", "place": "Đức Phổ",
             "locality": "Đức Phổ", "date": "2024-03", "year": "2024", "issuing_body": "Thị ủy Đức Phổ",
-            "implements": ("42-NQ/TW", "19-KH/TW", "43-CTr/TU"), "target_year": "2030", "vision_year": "2045"},
+            "implements": ("42-NQ/TW", "19-KH/TW", "43-CTr/TU"), "target_year": "2030", "vision_year": "2045",
+            "place_key": "Quảng Ngãi/thị xã Đức Phổ", "province": "Quảng Ngãi"},
     # No number, place or date (the "tudtc-20/10/2021 16:59:28" print stamp is not a date); the city is never
     # named; "giai đoạn 2012-2020" is the period of the resolution it implements, not its own; "Phấn đấu đến năm
     # 2025" in II. MỤC TIÊU.
@@ -35,7 +37,7 @@ EXPECTED = {
     "003": {**EMPTY, "kind": "Kế hoạch", "draft": False, "number": "9491/KH-UBND", "code": "KH-UBND",
             "place": "Đồng Nai", "locality": "Đồng Nai", "date": "2021-08-10", "year": "2021",
             "issuing_body": "Ủy ban nhân dân tỉnh", "implements": ("54-KH/TU", "92-KL/TW"), "signer": "Võ Văn Phi",
-            "period": "2021-2025", "target_year": "2025"},
+            "period": "2021-2025", "target_year": "2025", "place_key": "Đồng Nai", "province": "Đồng Nai"},
     # No header lines; "Ban Thường vụ Tỉnh ủy ban hành Kế hoạch"; the province is not stated as the plan's own
     # (the text names Bắc Giang in passing); goals to 2030, vision 2045; signed "Lê Thị Thu Hồng".
     "004": {**EMPTY, "kind": "Kế hoạch", "draft": False, "issuing_body": "Ban Thường vụ Tỉnh ủy",
@@ -43,7 +45,7 @@ EXPECTED = {
             "vision_year": "2045"},
 }
 FIELDS = ["kind", "draft", "number", "code", "place", "locality", "date", "year", "issuing_body", "implements",
-          "signer", "period", "target_year", "vision_year"]
+          "signer", "period", "target_year", "vision_year", "place_key", "province"]
 
 
 @pytest.mark.parametrize("field", FIELDS)
@@ -132,7 +134,7 @@ def test_full_header():
         "kind": "Kế hoạch", "draft": False, "number": "123/KH-UBND", "code": "KH-UBND", "place": "Bình Phước",
         "locality": "Bình Phước", "date": "2025-03-05", "year": "2025", "issuing_body": "Ủy ban nhân dân tỉnh",
         "implements": ("42-NQ/TW",), "signer": "Trần Tuệ Hiền", "period": "", "target_year": "2030",
-        "vision_year": "",
+        "vision_year": "", "place_key": "Bình Phước", "province": "Bình Phước",
     }
     assert citation(m) == "Kế hoạch số 123/KH-UBND ngày 5/3/2025 của Ủy ban nhân dân tỉnh Bình Phước"
     assert issuer(m) == "Ủy ban nhân dân tỉnh Bình Phước"

@@ -165,3 +165,32 @@ def test_index_written_by_another_process_is_picked_up(tmp_path):
     shutil.copy(NEW_PLAN, lib.paths.corpus / NEW_PLAN.name)
     lib.build()
     assert any(h.document.id == "new_plan_binh_phuoc" for h in other.search("Bình Phước", k=3).hits)
+
+
+# -- questions that name a place ---------------------------------------------------------------------
+@pytest.mark.parametrize("question", ["bảo hiểm xã hội Đồng Nai", "bao hiem xa hoi dong nai",
+                                      "bảo hiểm xã hội tỉnh Đồng Nai"])
+def test_a_place_in_the_question_limits_to_its_plans(lib, question):
+    result = lib.search(question, k=5)
+    assert result.scope.names == ("Đồng Nai",) and result.scope.query.startswith(("bảo hiểm", "bao hiem"))
+    assert result.hits and {h.document.id for h in result.hits} == {"kh_dong_nai"}
+    marked = [h.document.text[s:e].lower() for h in result.hits for s, e in h.highlights]
+    assert "đồng nai" not in marked  # the place is not a content word
+    assert result.to_dict()["places"] == {"names": ["Đồng Nai"], "plans": 1, "predecessors": []}
+
+
+def test_a_new_province_takes_in_its_predecessors_marked(lib):
+    """Bắc Giang merged into Bắc Ninh in 2025: a question about Bắc Ninh finds Bắc Giang's plan, marked."""
+    result = lib.search("tuyên truyền Bắc Ninh", k=3).to_dict()
+    assert {h["doc_id"] for h in result["hits"]} == {"ctr_bac_giang"}
+    assert result["places"]["predecessors"] == ["ctr_bac_giang"]
+    assert {h["place_relation"] for h in result["hits"]} == {"predecessor"}
+
+
+def test_a_place_without_plans_or_switched_off_limits_nothing(lib):
+    nowhere = lib.search("tuyên truyền Hà Giang", k=5)
+    assert nowhere.scope.names == ("Hà Giang",) and not nowhere.scope.docs
+    assert {h.document.id for h in nowhere.hits} == {h.document.id for h in lib.search("tuyên truyền", k=5).hits}
+    off = lib.search("bảo hiểm xã hội Đồng Nai", k=5, places=False)
+    assert off.scope is None and off.hits
+    assert lib.search("chính sách xã hội", k=3).scope is None  # ordinary words are no place
