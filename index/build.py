@@ -28,9 +28,18 @@ def _changes(index_dir, corpus) -> dict:
     }
 
 
-# With more passages than this to embed (about 15 s of work on 2 cores), the keyword index is saved and
-# served first, and the complete one replaces it when every passage has its vector.
+# With more passages than this to embed (about 15 s of work on 2 cores) and no complete index serving yet
+# (a new library), the keyword index is saved and served first; the complete one replaces it when every
+# passage has its vector. A complete index already serving keeps serving until its successor is complete:
+# a build killed at any moment leaves it as it was.
 KEYWORDS_FIRST = 64
+
+
+def _has_vectors(index_dir) -> bool:
+    try:
+        return read_manifest(index_dir)["model"]["name"] is not None
+    except IndexLoadError:
+        return False
 
 
 def build(paths="corpus", index_dir="data/index", model=None, progress=True, cache_dir=None, **params):
@@ -83,7 +92,7 @@ def _build(paths, index_dir, model, progress, cache_dir, **params):
         embedder = model if hasattr(model, "embed_passages") else load_embedder(model)
         cache = EmbeddingCache(cache_dir or default_cache_dir(), embedder.name, embedder.dim)
         todo = len(cache.missing(index.texts()))
-        if todo > KEYWORDS_FIRST:  # keyword search at once; hybrid takes over when the vectors are done
+        if todo > KEYWORDS_FIRST and not _has_vectors(index_dir):  # keywords at once; hybrid when complete
             index.save(index_dir)
         done = [total - todo]
         report(done[0], total)
