@@ -5,17 +5,19 @@ re-ranked exactly), and "auto", which ``choose_kind`` resolves by size when the 
 exact while a scan of every row stays fast, IVF-PQ above (see ``bench/bench_scale.py``).
 
 A filter (``allowed`` row ids) is applied inside FAISS by an id selector, never by fetching more
-and discarding: an approximate kind whose filtered search comes back short of ``k`` widens its
-search (every inverted list; every stored vector for HNSW) rather than answering with fewer rows.
+and discarding. IVF-PQ probes more lists the fewer rows a filter admits; an approximate search that
+still comes back short of ``k`` (a filter admitting few rows far apart) is redone exactly among the
+admitted rows, on the exact vectors the kind keeps, rather than answering with fewer rows.
 
-Files are memory-mapped where FAISS 1.15 can: the codes of flat and HNSW indexes
-(``IO_FLAG_MMAP_IFC``), the inverted lists of IVF-PQ (``IO_FLAG_MMAP``); loading then reads little,
-and processes serving the same index share its pages.
+Files are memory-mapped (``IO_FLAG_MMAP_IFC``, which faiss-cpu 1.15 supports for every kind here:
+flat codes, HNSW's vectors, IVF-PQ's lists and the exact vectors its re-ranking reads); loading
+then reads next to nothing, and processes serving the same index share its pages.
 """
 
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from pathlib import Path
 
 import faiss
@@ -25,15 +27,19 @@ __all__ = ["DenseIndex", "KINDS", "AUTO", "FLAT_MAX_ROWS", "choose_kind"]
 
 KINDS = ("flat", "hnsw", "ivfpq")
 AUTO = "auto"
-# Up to here an exact scan answers within ~20 ms at p95 on 2 cores (bench/results/scale.json).
-FLAT_MAX_ROWS = 200_000
+# Up to here an exact scan of 384-d rows answers within ~20 ms at p95 on 2 cores (one thread a query:
+# 4 ms at 25k rows, 13 at 50k, 20 at 75k, 21 at 100k, 31 at 150k, 61 at 200k; bench/results/scale.json).
+FLAT_MAX_ROWS = 100_000
 
-HNSW_EF_SEARCH = 128
-IVF_NPROBE = 32
+# Measured on 10^5 rows of real vectors and near-duplicate variants (bench/bench_scale.py): HNSW
+# recall@10 0.86 at efSearch 128, 0.91 at 256, under 1 ms either way; IVF-PQ recall@10 0.93 at nprobe 32,
+# 0.96 at 64, with k-means at 10 iterations as good as at 25 in half the training time.
+HNSW_EF_SEARCH = 256
+IVF_NPROBE = 64
 PQ_M = 48  # sub-quantizers of 8 bits: 48 bytes a vector
-REFINE_FACTOR = 4  # IVF-PQ candidates re-ranked exactly: k * REFINE_FACTOR
+KMEANS_ITERATIONS = 10
+REFINE_FACTOR, REFINE_MIN = 4, 100  # IVF-PQ re-ranks max(k * REFINE_FACTOR, REFINE_MIN) candidates exactly
 TRAIN_PER_LIST = 39  # FAISS's own minimum of training points per inverted list
-_MMAP = {"flat": faiss.IO_FLAG_MMAP_IFC, "hnsw": faiss.IO_FLAG_MMAP_IFC, "ivfpq": faiss.IO_FLAG_MMAP}
 
 
 def choose_kind(n: int) -> str:
@@ -51,17 +57,25 @@ def _pq_m(dim: int) -> int:
     return next(m for m in range(min(PQ_M, dim), 0, -1) if dim % m == 0)
 
 
+def _training_rows(vectors: np.ndarray, ivf: faiss.IndexIVFPQ, seed: int) -> np.ndarray:
+    """A sample enough for the lists and the codebooks; a tiny library repeated up to a point per centroid."""
+    n = len(vectors)
+    sample = max(TRAIN_PER_LIST * ivf.nlist, TRAIN_PER_LIST * ivf.pq.ksub)
+    if sample < n:
+        return vectors[np.sort(np.random.default_rng(seed).choice(n, sample, replace=False))]
+    return np.tile(vectors, (-(-ivf.pq.ksub // n), 1)) if n < ivf.pq.ksub else vectors
+
+
 def _ivfpq(vectors: np.ndarray, seed: int = 1234) -> faiss.Index:
     n, dim = vectors.shape
-    nbits = max(1, min(8, int(math.log2(max(n, 2)))))  # k-means needs a point per centroid
+    nbits = max(1, min(8, int(math.log2(max(n, 2)))))  # 2**nbits codewords: no more than the rows
     quantizer = faiss.IndexFlatIP(dim)
     ivf = faiss.IndexIVFPQ(quantizer, dim, _nlist(n), _pq_m(dim), nbits, faiss.METRIC_INNER_PRODUCT)
     ivf.cp.seed = ivf.pq.cp.seed = seed
-    sample = min(n, max(TRAIN_PER_LIST * ivf.nlist, 256 * TRAIN_PER_LIST))
-    rows = np.sort(np.random.default_rng(seed).choice(n, sample, replace=False)) if sample < n else slice(None)
-    ivf.train(vectors[rows])
+    ivf.cp.niter = ivf.pq.cp.niter = KMEANS_ITERATIONS
+    ivf.train(_training_rows(vectors, ivf, seed))
     ivf.nprobe = min(IVF_NPROBE, ivf.nlist)
-    index = faiss.IndexRefineFlat(ivf)
+    index = faiss.IndexRefineFlat(ivf)  # keeps the exact vectors: memory-mapped once saved and loaded
     index.k_factor = REFINE_FACTOR
     return index
 
@@ -88,6 +102,19 @@ def _selector(allowed: np.ndarray, n: int) -> faiss.IDSelector:
     mask = np.zeros(n, dtype=bool)
     mask[allowed[(allowed >= 0) & (allowed < n)]] = True
     return faiss.IDSelectorBitmap(np.packbits(mask, bitorder="little"))
+
+
+@contextmanager
+def _one_thread():
+    """One query searched by the calling thread alone (the setting is that thread's own, so a build
+    elsewhere keeps its threads): on 2 busy cores, waking an OpenMP worker per query cost more than
+    the search, e.g. IVF-PQ 8.5 ms against 0.9 ms, flat (10^5 rows) 56 ms against 19 ms."""
+    before = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(before)
 
 
 class DenseIndex:
@@ -120,37 +147,44 @@ class DenseIndex:
             return np.zeros(0, np.float32), np.zeros(0, np.int64)
         x = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
         if allowed is None:
-            return self._search(self.index, x, k, None)
-        selector = _selector(np.asarray(allowed, dtype=np.int64), self.size)
-        scores, ids = self._search(self.index, x, k, self._params(selector, k))
-        if len(ids) < k:  # an approximate search that missed admitted rows: search them all
-            scores, ids = self._exhaustive(x, k, selector)
+            return self._search(self.index, x, k, self._params(None, k))
+        allowed = np.asarray(allowed, dtype=np.int64)
+        selector = _selector(allowed, self.size)
+        scores, ids = self._search(self.index, x, k, self._params(selector, k, len(allowed)))
+        if len(ids) < k:  # the approximate search missed admitted rows: an exact one among them all
+            scores, ids = self._search(self._exact(), x, k, faiss.SearchParameters(sel=selector))
         return scores, ids
 
     @staticmethod
     def _search(index: faiss.Index, x: np.ndarray, k: int, params) -> tuple[np.ndarray, np.ndarray]:
-        scores, ids = index.search(x, k, params=params)
+        with _one_thread():
+            scores, ids = index.search(x, k, params=params)
         keep = ids[0] >= 0
         return scores[0][keep], ids[0][keep]
 
-    def _params(self, selector: faiss.IDSelector, k: int, widest: bool = False) -> faiss.SearchParameters:
+    def _params(self, selector: faiss.IDSelector | None, k: int, admitted: int | None = None):
+        """Search parameters: the selector, and what the kind needs to find ``k`` rows well.
+
+        IVF-PQ probes more lists as a filter admits fewer rows (``nprobe * rows / admitted``, at most
+        all of them), so that about as many admitted codes are compared as unfiltered.
+        """
         if self.kind == "hnsw":
             return faiss.SearchParametersHNSW(sel=selector, efSearch=max(self.index.hnsw.efSearch, k))
         if self.kind == "ivfpq":
             ivf = faiss.extract_index_ivf(self.index)
-            nprobe = ivf.nlist if widest else ivf.nprobe
+            nprobe = ivf.nprobe if not admitted else min(ivf.nlist, math.ceil(ivf.nprobe * self.size / admitted))
+            k_factor = max(self.index.k_factor, math.ceil(REFINE_MIN / k))
             return faiss.IndexRefineSearchParameters(
-                k_factor=self.index.k_factor, base_index_params=faiss.SearchParametersIVF(sel=selector, nprobe=nprobe))
-        return faiss.SearchParameters(sel=selector)
+                k_factor=k_factor, base_index_params=faiss.SearchParametersIVF(sel=selector, nprobe=nprobe))
+        return None if selector is None else faiss.SearchParameters(sel=selector)
 
-    def _exhaustive(self, x: np.ndarray, k: int, selector: faiss.IDSelector) -> tuple[np.ndarray, np.ndarray]:
-        """Every admitted row considered: HNSW's stored vectors scanned, every IVF list probed."""
+    def _exact(self) -> faiss.Index:
+        """The exact vectors: the flat index itself, HNSW's storage, the copy IVF-PQ re-ranks with."""
         if self.kind == "hnsw":
-            storage = faiss.downcast_index(self.index.storage)
-            return self._search(storage, x, k, faiss.SearchParameters(sel=selector))
+            return faiss.downcast_index(self.index.storage)
         if self.kind == "ivfpq":
-            return self._search(self.index, x, k, self._params(selector, k, widest=True))
-        return self._search(self.index, x, k, faiss.SearchParameters(sel=selector))
+            return faiss.downcast_index(self.index.refine_index)
+        return self.index
 
     def search(self, vector: np.ndarray, n: int, allowed: np.ndarray | None = None) -> dict[int, float]:
         """``{row: cosine}`` of the ``n`` nearest rows among ``allowed`` (see ``index.backends``)."""
@@ -167,7 +201,7 @@ class DenseIndex:
         Memory-mapped where FAISS supports it for the kind (else read into memory): the file must
         then stay unchanged while loaded, as the store guarantees (a new index is a new directory).
         """
-        index = faiss.read_index(str(path))if not mmap else _read_mapped(str(path))
+        index = _read_mapped(str(path)) if mmap else faiss.read_index(str(path))
         found = _kind_of(index)
         if kind not in (None, AUTO, found):
             raise ValueError(f"{path} holds a {found!r} FAISS index, not {kind!r}")
@@ -175,12 +209,8 @@ class DenseIndex:
 
 
 def _read_mapped(path: str) -> faiss.Index:
-    """The index with its bulk memory-mapped: try each kind's flag, else read it normally."""
-    for flag in dict.fromkeys(_MMAP.values()):
-        try:
-            index = faiss.read_index(path, flag)
-        except RuntimeError:
-            continue
-        if flag == _MMAP[_kind_of(index)]:
-            return index
-    return faiss.read_index(path)
+    """The index with its codes memory-mapped; read into memory where this FAISS cannot map them."""
+    try:
+        return faiss.read_index(path, faiss.IO_FLAG_MMAP_IFC)
+    except RuntimeError:
+        return faiss.read_index(path)
