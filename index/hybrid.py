@@ -103,11 +103,11 @@ class Filters:
         return cls(**values)
 
     def accepts(self, doc: Document) -> bool:
-        m = doc.meta
-        return ((not self.doc_ids or doc.id in self.doc_ids)
-                and (not self.issuers or m.issuer in self.issuers)
-                and (not self.years or m.year in self.years)
-                and (not self.implements or bool(self.implements & set(m.implements))))
+        """Whether ``doc`` passes: its id, and one of its values for every other non-empty field."""
+        if self.doc_ids and doc.id not in self.doc_ids:
+            return False
+        return all(not getattr(self, name) or getattr(self, name) & set(values(doc.meta))
+                   for name, values in _FIELD_VALUES.items())
 
     def __bool__(self) -> bool:
         return any(getattr(self, f.name) for f in fields(self))
@@ -129,6 +129,10 @@ class SearchSettings:
     @classmethod
     def from_params(cls, params: dict) -> SearchSettings:
         return cls(**{k: params[k] for k in QUERY_TIME if k in params})
+
+
+# What each filter field matches in a document's metadata (Filters.accepts says the same, one document).
+_FIELD_VALUES = {"issuers": lambda m: [m.issuer], "years": lambda m: [m.year], "implements": lambda m: m.implements}
 
 
 def context_line(meta: DocumentMeta) -> str:
@@ -161,7 +165,11 @@ class HybridIndex:
         self.bm25, self.dense, self.embedder = bm25, dense, embedder
         self.params = params
         self.settings = SearchSettings.from_params(params)
-        self._doc_rows = np.array([c.doc_id for c in chunks])
+        rows: dict[str, list[int]] = {}
+        for i, c in enumerate(chunks):
+            rows.setdefault(c.doc_id, []).append(i)
+        self._rows = {d: np.asarray(r, dtype=np.int64) for d, r in rows.items()}
+        self._values: dict[str, dict[str, set[str]]] = {}  # filter field -> value -> doc ids, built on first use
 
     @classmethod
     def build(cls, corpus: Corpus, embedder=None, cache_dir=None, progress=None, dense=True,
@@ -221,8 +229,31 @@ class HybridIndex:
         """The chunk rows ``filters`` admit (sorted ids), or None for no restriction."""
         if not filters:
             return None
-        ok = [d for d, doc in self.documents.items() if filters.accepts(doc)]
-        return np.flatnonzero(np.isin(self._doc_rows, ok)).astype(np.int64)
+        docs = self.matching_documents(filters)
+        if not docs:
+            return np.zeros(0, np.int64)
+        return np.sort(np.concatenate([self._rows[d] for d in docs if d in self._rows]))
+
+    def matching_documents(self, filters: Filters) -> set[str]:
+        """The ids of the documents ``filters`` admit, from per-field value maps (no scan of every document
+        per query: a filter costs the same in a library of ten plans or of ten thousand)."""
+        out = set(filters.doc_ids) & self.documents.keys() if filters.doc_ids else None
+        for name, wanted in (("issuers", filters.issuers), ("years", filters.years),
+                             ("implements", filters.implements)):
+            if wanted:
+                by_value = self._value_map(name)
+                docs = set().union(*(by_value.get(v, set()) for v in wanted))
+                out = docs if out is None else out & docs
+        return out if out is not None else set(self.documents)
+
+    def _value_map(self, name: str) -> dict[str, set[str]]:
+        if name not in self._values:
+            values: dict[str, set[str]] = {}
+            for d, doc in self.documents.items():
+                for v in _FIELD_VALUES[name](doc.meta):
+                    values.setdefault(v, set()).add(d)
+            self._values[name] = values
+        return self._values[name]
 
     def scores(self, query: str | Query, mode: str = "hybrid", filters: Filters | None = None,
                settings: SearchSettings | None = None) -> dict[int, float]:

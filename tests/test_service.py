@@ -194,3 +194,17 @@ def test_a_place_without_plans_or_switched_off_limits_nothing(lib):
     off = lib.search("bảo hiểm xã hội Đồng Nai", k=5, places=False)
     assert off.scope is None and off.hits
     assert lib.search("chính sách xã hội", k=3).scope is None  # ordinary words are no place
+
+
+def test_filter_rows_match_the_filter_document_by_document(lib):
+    """The per-field value maps behind ``allowed_rows`` admit exactly the rows ``Filters.accepts`` would."""
+    index = lib.index()
+    docs = list(index.documents.values())
+    cases = [Filters.of(years=["2024"]), Filters.of(years=["2021", "2024"]), Filters.of(implements=["42-NQ/TW"]),
+             Filters.of(issuers=[docs[0].meta.issuer], years=["2024", "2021"]), Filters.of(doc_ids=["kh_dong_nai"]),
+             Filters.of(doc_ids=["kh_dong_nai"], years=["2024"]), Filters.of(doc_ids=["nobody"]),
+             Filters.of(implements=["1-NQ/TW"])]
+    for f in cases:
+        expected = [i for i, c in enumerate(index.chunks) if f.accepts(index.documents[c.doc_id])]
+        assert index.allowed_rows(f).tolist() == expected, f
+    assert index.allowed_rows(Filters()) is None
