@@ -37,7 +37,7 @@ DEFAULTS = dict(
     rrf_k=60,
     with_context=True,
     with_headings=True,
-    faiss="flat",
+    faiss="auto",  # flat (exact) up to 100,000 passages, IVF-PQ above: index.dense.choose_kind
     candidates=100,
 )
 

