@@ -81,7 +81,7 @@ def create_app(library: Library | None = None) -> FastAPI:
                   description="Tìm đoạn văn trả lời câu hỏi trong các kế hoạch, chương trình hành động — kèm trích "
                               "dẫn (số, ngày, cơ quan ban hành, mục) và vị trí chính xác trong văn bản.")
     api.state.library = lib
-    _error_handlers(api, lib)
+    _error_handlers(api)
     _read_routes(api, lib)
     _write_routes(api, lib)
     return api
@@ -95,7 +95,7 @@ def _need_token(authorization: Annotated[str | None, Header(description="Bearer 
                             headers={"WWW-Authenticate": "Bearer"})
 
 
-def _error_handlers(api: FastAPI, lib: Library) -> None:
+def _error_handlers(api: FastAPI) -> None:
     """Every error as {"detail": …} with a status that says what was wrong; never a traceback."""
 
     @api.exception_handler(QueryError)

@@ -28,6 +28,15 @@ def _lock_file(index_path) -> Path:
     return link.parent / f".{link.name}.lock"
 
 
+def _recorded(f) -> dict:
+    """What the holder wrote in the lock file ``f`` (pid, host, since); empty if unreadable."""
+    f.seek(0)
+    try:
+        return json.loads(f.read() or "{}")
+    except json.JSONDecodeError:
+        return {}
+
+
 def holder(index_path) -> dict | None:
     """Who holds the write lock of ``index_path`` (pid, host, since), or None when nobody does."""
     path = _lock_file(index_path)
@@ -37,11 +46,7 @@ def holder(index_path) -> dict | None:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            f.seek(0)
-            try:
-                return json.loads(f.read() or "{}")
-            except json.JSONDecodeError:
-                return {}
+            return _recorded(f)
         fcntl.flock(f, fcntl.LOCK_UN)
     return None
 
@@ -56,11 +61,7 @@ def write_lock(index_path) -> Iterator[None]:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            f.seek(0)
-            try:
-                who = json.loads(f.read() or "{}")
-            except json.JSONDecodeError:
-                who = {}
+            who = _recorded(f)
             since = time.strftime("%H:%M:%S %d/%m/%Y", time.localtime(who["since"])) if "since" in who else "?"
             raise IndexBusy(f"another process (pid {who.get('pid', '?')} on {who.get('host', '?')}, since {since}) "
                             f"is writing the index at {Path(index_path)}; try again when it has finished") from None

@@ -320,7 +320,7 @@ class Library:
         if scope is not None and scope.docs:
             allowed = frozenset(scope.docs)
             filters = replace(filters, doc_ids=filters.doc_ids & allowed if filters.doc_ids else allowed)
-            searched = Query.parse(scope.query) if Query.parse(scope.query) else query
+            searched = Query.parse(scope.query) or query  # a question that was only a place keeps its words
         with self._read:
             hits = index.search(searched, k, served, filters, settings)
             hits = mark(hits, searched, index.embedder)
