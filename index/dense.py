@@ -4,10 +4,11 @@ Kinds: "flat" (exact), "hnsw" (graph), "ivfpq" (inverted lists of 8-bit product-
 re-ranked exactly), and "auto", which ``choose_kind`` resolves by size when the index is built:
 exact while a scan of every row stays fast, IVF-PQ above (see ``bench/bench_scale.py``).
 
-A filter (``allowed`` row ids) is applied inside FAISS by an id selector, never by fetching more
-and discarding. IVF-PQ probes more lists the fewer rows a filter admits; an approximate search that
-still comes back short of ``k`` (a filter admitting few rows far apart) is redone exactly among the
-admitted rows, on the exact vectors the kind keeps, rather than answering with fewer rows.
+A filter (``allowed`` row ids) is applied inside FAISS, never by fetching more and discarding. One
+admitting few rows (``EXACT_FILTER_ROWS``) is searched exactly: FAISS scores just those rows, on the
+exact vectors every kind keeps. Above, an id selector restricts the kind's own search; IVF-PQ then
+probes more lists the fewer rows a filter admits, and a search still short of ``k`` is redone exactly
+among the admitted rows rather than answering with fewer rows.
 
 Files are memory-mapped (``IO_FLAG_MMAP_IFC``, which faiss-cpu 1.15 supports for every kind here:
 flat codes, HNSW's vectors, IVF-PQ's lists and the exact vectors its re-ranking reads); loading
@@ -23,7 +24,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-__all__ = ["DenseIndex", "KINDS", "AUTO", "FLAT_MAX_ROWS", "choose_kind"]
+__all__ = ["DenseIndex", "KINDS", "AUTO", "FLAT_MAX_ROWS", "EXACT_FILTER_ROWS", "choose_kind"]
 
 KINDS = ("flat", "hnsw", "ivfpq")
 AUTO = "auto"
@@ -40,6 +41,10 @@ PQ_M = 48  # sub-quantizers of 8 bits: 48 bytes a vector
 KMEANS_ITERATIONS = 10
 REFINE_FACTOR, REFINE_MIN = 4, 100  # IVF-PQ re-ranks max(k * REFINE_FACTOR, REFINE_MIN) candidates exactly
 TRAIN_PER_LIST = 39  # FAISS's own minimum of training points per inverted list
+# A filter admitting up to this many rows is searched exactly, among those rows only (FAISS computes
+# their similarities, ~0.25 µs a row): at 10^6 rows, 16,000 admitted took 4.6 ms, where an id selector
+# scanning every row (flat, HNSW's fallback, IVF-PQ probing all lists) took 14–40 ms.
+EXACT_FILTER_ROWS = 20_000
 
 
 def choose_kind(n: int) -> str:
@@ -149,11 +154,28 @@ class DenseIndex:
         if allowed is None:
             return self._search(self.index, x, k, self._params(None, k))
         allowed = np.asarray(allowed, dtype=np.int64)
+        if len(allowed) <= EXACT_FILTER_ROWS:
+            return self._among(x, k, allowed)
         selector = _selector(allowed, self.size)
         scores, ids = self._search(self.index, x, k, self._params(selector, k, len(allowed)))
         if len(ids) < k:  # the approximate search missed admitted rows: an exact one among them all
             scores, ids = self._search(self._exact(), x, k, faiss.SearchParameters(sel=selector))
         return scores, ids
+
+    def _among(self, x: np.ndarray, k: int, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` best of the ``allowed`` rows, exactly: FAISS scores those rows and no other."""
+        rows = np.unique(allowed[(allowed >= 0) & (allowed < self.size)]).reshape(1, -1)
+        k = min(k, rows.shape[1])
+        if k == 0:
+            return np.zeros(0, np.float32), np.zeros(0, np.int64)
+        scores = np.empty(rows.shape, dtype=np.float32)
+        with _one_thread():
+            self._exact().compute_distance_subset(1, faiss.swig_ptr(x), rows.shape[1], faiss.swig_ptr(scores),
+                                                  faiss.swig_ptr(rows))
+        rows, scores = rows[0], scores[0]
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(rows) else np.arange(k)
+        top = top[np.lexsort((rows[top], -scores[top]))]
+        return scores[top], rows[top]
 
     @staticmethod
     def _search(index: faiss.Index, x: np.ndarray, k: int, params) -> tuple[np.ndarray, np.ndarray]:

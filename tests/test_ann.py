@@ -79,11 +79,20 @@ def test_approximate_recall_against_brute_force(data, built, kind, k):
 
 
 ALLOWED = {"one row": 1, "seven rows": 7, "one percent": N // 100, "half": N // 2}
+# A filter admitting few rows is scored exactly among them; one admitting many goes through the kind's
+# own search with an id selector. Both ways for every size: "selector" forces the second.
+PATHS = {"as configured": dense.EXACT_FILTER_ROWS, "selector": 0}
+
+
+@pytest.fixture(params=PATHS)
+def path(request, monkeypatch) -> str:
+    monkeypatch.setattr(dense, "EXACT_FILTER_ROWS", PATHS[request.param])
+    return request.param
 
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("size", ALLOWED)
-def test_filter_returns_only_admitted_rows_and_as_many_as_asked(data, built, kind, size):
+def test_filter_returns_only_admitted_rows_and_as_many_as_asked(data, built, kind, size, path):
     allowed = np.sort(np.random.default_rng(ALLOWED[size]).choice(N, ALLOWED[size], replace=False))
     for q in data.queries[:10]:
         for k in (K, 100):
@@ -96,6 +105,7 @@ def test_filter_returns_only_admitted_rows_and_as_many_as_asked(data, built, kin
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_filter_is_applied_inside_faiss_without_over_fetching(data, built, kind, monkeypatch):
+    monkeypatch.setattr(dense, "EXACT_FILTER_ROWS", 0)
     calls = []
     search = DenseIndex._search
 
@@ -110,6 +120,28 @@ def test_filter_is_applied_inside_faiss_without_over_fetching(data, built, kind,
     for _, params in calls:
         base = getattr(params, "base_index_params", params)
         assert base.sel is not None, "the filter is FAISS's id selector"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_few_admitted_rows_are_scored_exactly_and_only_they(data, built, kind, monkeypatch):
+    allowed = np.array([3, 3, 17, 250, 9_999, N - 1, N + 5, -1])  # duplicates and ids out of range ignored
+    scored = []
+    exact = DenseIndex._exact
+
+    def spy(self):
+        index = exact(self)
+        real = index.compute_distance_subset
+        index.compute_distance_subset = lambda n, x, k, d, labels: (scored.append(k), real(n, x, k, d, labels))
+        return index
+
+    monkeypatch.setattr(DenseIndex, "_exact", spy)
+    q = data.queries[0]
+    scores, ids = built[kind].nearest(q, 4, allowed)
+    assert scored == [5], "FAISS scored the five admitted rows, no other"
+    valid = np.array([3, 17, 250, 9_999, N - 1])
+    np.testing.assert_array_equal(ids, brute(data.exact, q, 4, valid))
+    np.testing.assert_allclose(scores, data.vectors[ids] @ q, rtol=1e-5, atol=1e-5)
+    assert len(built[kind].nearest(q, 10, allowed)[1]) == 5
 
 
 def test_choose_kind_is_exact_while_small_approximate_above():
