@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
@@ -20,6 +21,7 @@ from .dense import DenseIndex
 from .embedders import DEFAULT_MODEL, load_embedder
 from .embedding_cache import EmbeddingCache, default_cache_dir
 from .fusion import blend, rrf
+from .table import DocRows
 
 __all__ = ["HybridIndex", "Hit", "Filters", "SearchSettings", "DEFAULTS", "QUERY_TIME", "MODES", "index_text"]
 
@@ -158,18 +160,25 @@ class HybridIndex:
     engine can stand in for either.
     """
 
-    def __init__(self, documents: list[Document], chunks: list[Chunk], bm25: SparseRetriever,
-                 dense: DenseRetriever | None, embedder, params: dict):
-        self.documents = {d.id: d for d in documents}
+    def __init__(self, documents: list[Document] | Mapping[str, Document], chunks: Sequence[Chunk],
+                 bm25: SparseRetriever, dense: DenseRetriever | None, embedder, params: dict,
+                 doc_rows: DocRows | None = None, facets: dict | None = None):
+        """``documents`` a list, or a mapping by id (``index.table.DocumentTable`` reads them on demand);
+        ``doc_rows`` and ``facets`` as saved with the index (computed from the chunks and documents when
+        not given)."""
+        self.documents = documents if isinstance(documents, Mapping) else {d.id: d for d in documents}
         self.chunks = chunks
         self.bm25, self.dense, self.embedder = bm25, dense, embedder
         self.params = params
         self.settings = SearchSettings.from_params(params)
-        rows: dict[str, list[int]] = {}
-        for i, c in enumerate(chunks):
-            rows.setdefault(c.doc_id, []).append(i)
-        self._rows = {d: np.asarray(r, dtype=np.int64) for d, r in rows.items()}
-        self._values: dict[str, dict[str, set[str]]] = {}  # filter field -> value -> doc ids, built on first use
+        self._ids = list(self.documents)
+        self._number = getattr(self.documents, "row", None) or {d: i for i, d in enumerate(self._ids)}
+        if doc_rows is None:
+            doc_of_row = np.fromiter((self._number[c.doc_id] for c in chunks), dtype=np.int64, count=len(chunks))
+            doc_rows = DocRows.of(doc_of_row, len(self._number))
+        self.doc_rows = doc_rows
+        self._saved_facets = dict(facets or {})  # field -> value -> document numbers, as read from disk
+        self._facets: dict[str, dict[str, np.ndarray]] = {}
 
     @classmethod
     def build(cls, corpus: Corpus, embedder=None, cache_dir=None, progress=None, dense=True,
@@ -229,31 +238,44 @@ class HybridIndex:
         """The chunk rows ``filters`` admit (sorted ids), or None for no restriction."""
         if not filters:
             return None
-        docs = self.matching_documents(filters)
-        if not docs:
-            return np.zeros(0, np.int64)
-        return np.sort(np.concatenate([self._rows[d] for d in docs if d in self._rows]))
+        return self.doc_rows.rows(self._matching(filters))
 
     def matching_documents(self, filters: Filters) -> set[str]:
-        """The ids of the documents ``filters`` admit, from per-field value maps (no scan of every document
-        per query: a filter costs the same in a library of ten plans or of ten thousand)."""
-        out = set(filters.doc_ids) & self.documents.keys() if filters.doc_ids else None
-        for name, wanted in (("issuers", filters.issuers), ("years", filters.years),
-                             ("implements", filters.implements)):
-            if wanted:
-                by_value = self._value_map(name)
-                docs = set().union(*(by_value.get(v, set()) for v in wanted))
-                out = docs if out is None else out & docs
-        return out if out is not None else set(self.documents)
+        """The ids of the documents ``filters`` admit."""
+        return {self._ids[i] for i in self._matching(filters)}
 
-    def _value_map(self, name: str) -> dict[str, set[str]]:
-        if name not in self._values:
-            values: dict[str, set[str]] = {}
-            for d, doc in self.documents.items():
-                for v in _FIELD_VALUES[name](doc.meta):
-                    values.setdefault(v, set()).add(d)
-            self._values[name] = values
-        return self._values[name]
+    def _matching(self, filters: Filters) -> np.ndarray:
+        """The numbers of the documents ``filters`` admit, from per-field maps of value to documents (no
+        scan of every document per query: a filter costs the same in a library of ten plans or of ten
+        thousand)."""
+        out = None
+        if filters.doc_ids:
+            out = np.asarray(sorted(self._number[d] for d in filters.doc_ids if d in self._number), np.int64)
+        for name in _FIELD_VALUES:
+            wanted = getattr(filters, name)
+            if wanted:
+                by_value = self.facet(name)
+                found = [by_value[v] for v in wanted if v in by_value]
+                docs = np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
+                out = docs if out is None else np.intersect1d(out, docs, assume_unique=True)
+        return out if out is not None else np.arange(len(self._number), dtype=np.int64)
+
+    def facet(self, name: str) -> dict[str, np.ndarray]:
+        """{value: sorted document numbers} of filter field ``name``, as saved with the index or computed
+        once from the documents."""
+        if name not in self._facets:
+            values = self._saved_facets.pop(name, None)
+            if values is None:
+                values = {}
+                for i, doc in enumerate(self.documents.values()):
+                    for v in dict.fromkeys(_FIELD_VALUES[name](doc.meta)):
+                        values.setdefault(v, []).append(i)
+            self._facets[name] = {v: np.asarray(docs, np.int64) for v, docs in values.items()}
+        return self._facets[name]
+
+    def facets(self) -> dict[str, dict[str, list[int]]]:
+        """Every filter field's map, to be saved with the index."""
+        return {name: {v: docs.tolist() for v, docs in self.facet(name).items()} for name in _FIELD_VALUES}
 
     def scores(self, query: str | Query, mode: str = "hybrid", filters: Filters | None = None,
                settings: SearchSettings | None = None) -> dict[int, float]:
