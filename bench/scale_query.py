@@ -83,39 +83,6 @@ def _hybrid(idx: HybridIndex, qs: list[str], cases: list) -> dict:
     return out
 
 
-def _row_index(idx: HybridIndex):
-    """What ``allowed_rows`` would cost with a document number per row computed once, at load (a
-    proposal for index/hybrid.py, measured here beside the real one): a mask over documents, not a
-    string comparison per row."""
-    number = {d: i for i, d in enumerate(idx.documents)}
-    row_doc = np.array([number[c.doc_id] for c in idx.chunks], dtype=np.int32)
-    docs = list(idx.documents.values())
-
-    def allowed_rows(filters: Filters | None):
-        if not filters:
-            return None
-        only_ids = not (filters.issuers or filters.years or filters.implements)
-        ok = ([number[d] for d in filters.doc_ids if d in number] if only_ids
-              else [i for i, d in enumerate(docs) if filters.accepts(d)])
-        mask = np.zeros(len(docs), dtype=bool)
-        mask[ok] = True
-        return np.flatnonzero(mask[row_doc]).astype(np.int64)
-
-    return allowed_rows
-
-
-def _with_row_index(idx: HybridIndex, cases: list) -> dict:
-    """The filtered hybrid figures again with ``_row_index`` standing in for ``allowed_rows``."""
-    idx.allowed_rows = _row_index(idx)
-    out = {}
-    for name, pick in (("plan", 1), ("locality", 2)):
-        items = [(c[0], c[pick]) for c in cases]
-        out[f"hybrid_{name}_row_index"] = _timed(lambda item: idx.search(item[0], 10, "hybrid", item[1]), items)
-        out[f"allowed_rows_{name}_row_index"] = _timed(lambda item: idx.allowed_rows(item[1]), items)
-    del idx.allowed_rows
-    return out
-
-
 def _per_kind(idx: HybridIndex, dense: dict[str, DenseIndex], qs: list[str], cases: list, auto: str) -> dict:
     """Dense alone and hybrid with each kind; dense filtered to a locality with each kind."""
     out = {}
@@ -139,7 +106,6 @@ def measure(out_dir: Path) -> dict:
     cases = _filters(idx, qs)
     result["latency"] = _hybrid(idx, qs, cases)
     result["after_queries"] = memory()  # what a server answering hybrid queries holds
-    result["latency"].update(_with_row_index(idx, cases))
     dense = {kind: DenseIndex.load(out_dir / DENSE_FILES[kind]) for kind in KINDS}
     result["latency"].update(_per_kind(idx, dense, qs, cases, idx.dense.kind))
     vectors = idx.embedder.embed_queries([Query.parse(q).for_embedding for q in qs])
