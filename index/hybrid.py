@@ -234,6 +234,11 @@ class HybridIndex:
             return np.zeros(0, np.int64)
         return np.sort(np.concatenate([self._rows[d] for d in docs if d in self._rows]))
 
+    def restriction(self, filters: Filters | None):
+        """What the retrievers are handed for ``filters`` (``index.backends``): the admitted rows; an engine
+        that evaluates filters itself (``index.milvus``) hands its own expression instead."""
+        return self.allowed_rows(filters)
+
     def matching_documents(self, filters: Filters) -> set[str]:
         """The ids of the documents ``filters`` admit, from per-field value maps (no scan of every document
         per query: a filter costs the same in a library of ten plans or of ten thousand)."""
@@ -263,7 +268,7 @@ class HybridIndex:
         if mode not in self.modes:
             raise ValueError(f"mode {mode!r} needs dense vectors; this index has BM25 only so far")
         query, s = Query.parse(query), settings or self.settings
-        allowed = self.allowed_rows(filters)
+        allowed = self.restriction(filters)
         if allowed is not None and not len(allowed):
             return {}
         sparse = self.bm25.search(query, s.candidates, allowed) if mode != "dense" else {}
