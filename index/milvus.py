@@ -47,9 +47,6 @@ ANALYZER = {"tokenizer": "whitespace"}  # our terms are already normalised and l
 MAX_TEXT_BYTES = 65_535  # Milvus's VARCHAR limit
 MAX_LIMIT = 16_384  # Milvus's largest top-k
 BATCH = 256
-# Each half of the keyword score is fetched deeper than asked, so a row near the cut that is strong in one
-# half only still gets the other half's score when it has one (see README: where the backends differ).
-DEPTH = 2
 _LENGTHS = {"chunk_id": 512, "doc_id": 512, "issuer": 2048, "year": 16}
 _IMPLEMENTS = dict(max_capacity=256, max_length=256)
 
@@ -305,15 +302,27 @@ class MilvusSparse:
         return " ".join(query.terms(self.scheme)), " ".join(query.folded_terms)
 
     def search(self, query: str | Query, n: int, allowed=None) -> dict[int, float]:
+        """The ``n`` best rows by BM25(terms) + folded_weight × BM25(folded). Each half is searched for its
+        ``n`` best; a row found by one half only is then scored by the other among just those rows, so every
+        candidate has its full score, as in ``index.bm25``."""
         query, expr = Query.parse(query), _expression(allowed)
         exact_text, folded_text = self.texts(query)
-        depth = max(n * DEPTH, n + 50)
-        scores = self.store.bm25("terms_bm25", exact_text, depth, expr)
-        if self.folded_weight > 0:
-            for row, s in self.store.bm25("folded_bm25", folded_text, depth, expr).items():
-                scores[row] = scores.get(row, 0.0) + self.folded_weight * s
-        best = sorted(((r, s) for r, s in scores.items() if s > 0), key=lambda rs: (-rs[1], rs[0]))[:n]
-        return dict(best)
+        exact = self.store.bm25("terms_bm25", exact_text, n, expr)
+        if self.folded_weight <= 0:
+            return _best(exact, n)
+        folded = self.store.bm25("folded_bm25", folded_text, n, expr)
+        for half, field, text, other in ((exact, "terms_bm25", exact_text, folded),
+                                         (folded, "folded_bm25", folded_text, exact)):
+            missing = sorted(other.keys() - half.keys())
+            if missing and text:
+                restricted = rows_expression(np.asarray(missing)) + (f" and ({expr})" if expr else "")
+                half.update(self.store.bm25(field, text, len(missing), restricted))
+        rows = exact.keys() | folded.keys()
+        return _best({r: exact.get(r, 0.0) + self.folded_weight * folded.get(r, 0.0) for r in rows}, n)
+
+
+def _best(scores: dict[int, float], n: int) -> dict[int, float]:
+    return dict(sorted(((r, s) for r, s in scores.items() if s > 0), key=lambda rs: (-rs[1], rs[0]))[:n])
 
 
 class MilvusDense:

@@ -1,0 +1,207 @@
+"""The Milvus backend (index.milvus) against the real Milvus Lite server (the C++ server of milvus-lite 2.5.1),
+started on 127.0.0.1 at a free port by the fixture below and stopped by its pid.
+
+Quick tier: the bundled plans keyword-only (no model) — Milvus's BM25 over our term streams ranks as
+bm25s does, filters become expressions on stored fields, row ids through the seam become ranges.
+Slow tier: the session index with its vectors and the bundled model — dense and hybrid as FAISS and our
+fusion answer, and Milvus's one-call hybrid_search.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import CORPUS, DOC_IDS, ROOT, WATER_004
+
+pytest.importorskip("pymilvus", reason="pymilvus is not installed: pip install -r requirements-dist.txt "
+                                       "(scripts/test.sh installs it)")
+
+import ingest  # noqa: E402
+from index import Filters, HybridIndex, IndexLoadError  # noqa: E402
+from index.milvus import MilvusError, MilvusIndex, MilvusSparse, MilvusStore, filter_expression, rows_expression  # noqa: E402
+from index.milvus_lite import MilvusLite  # noqa: E402
+
+TINY = Path(__file__).parent / "fixtures" / "tiny"
+QUESTIONS = [json.loads(line)["query"] for line in (ROOT / "eval" / "questions.jsonl").read_text().splitlines()
+             if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    srv = MilvusLite(tmp_path_factory.mktemp("milvus") / "test.db").start()
+    yield srv
+    pid, port = srv.process.pid, srv.port
+    srv.stop()
+    with pytest.raises(ProcessLookupError):  # stopped by its pid: the process is gone, the port closed
+        import os
+
+        os.kill(pid, 0)
+    with socket.socket() as s:
+        assert s.connect_ex(("127.0.0.1", port)) != 0
+
+
+@pytest.fixture(scope="module")
+def plans():
+    """The bundled plans, keyword-only (no model loaded)."""
+    return HybridIndex.build(ingest.load(CORPUS), dense=False)
+
+
+@pytest.fixture(scope="module")
+def served(server, plans):
+    store = MilvusStore(server.uri, "plans_bm25")
+    assert store.load(plans) == len(plans.chunks)
+    return MilvusIndex.connect(plans, store)
+
+
+def rows(hits) -> list[int]:
+    return [h.chunk.id for h in hits]
+
+
+# -- expressions (no server) -------------------------------------------------------------------------
+def test_rows_become_ranges_of_the_primary_key():
+    assert rows_expression(np.array([3, 4, 5, 9, 20, 21])) == "(row >= 3 and row <= 5) or (row >= 20 and row <= 21) or row in [9]"
+    assert rows_expression(np.array([7])) == "row in [7]"
+    assert rows_expression(np.array([], dtype=np.int64)) == "row < 0"
+
+
+def test_filters_become_expressions_on_stored_fields():
+    assert filter_expression(None) == "" and filter_expression(Filters()) == ""
+    f = Filters.of(doc_ids=["b", "a"], issuers="Ủy ban nhân dân tỉnh Đồng Nai", years=["2024"], implements=["42-NQ/TW"])
+    assert filter_expression(f) == ('doc_id in ["a", "b"] and issuer in ["Ủy ban nhân dân tỉnh Đồng Nai"] and '
+                                    'year in ["2024"] and array_contains_any(implements, ["42-NQ/TW"])')
+
+
+# -- keyword search ----------------------------------------------------------------------------------
+def test_bm25_ranks_as_the_embedded_engine(plans, served):
+    """Our term streams through Milvus's whitespace analyzer and BM25 function: the same passages, in the
+    same order, for the evaluation's questions (every 3rd of them, to stay quick)."""
+    differ = []
+    for q in QUESTIONS[::3]:
+        a, b = plans.search(q, k=10, mode="bm25"), served.search(q, k=10, mode="bm25")
+        if rows(a) != rows(b):
+            differ.append(q)
+        # Milvus's BM25 carries bm25s's Lucene score times a constant per query, (k1 + 1)
+        ratios = [y.score / x.score for x, y in zip(a, b, strict=True)]
+        assert max(ratios) == pytest.approx(min(ratios), rel=1e-3), q
+    assert not differ, differ
+
+
+@pytest.mark.parametrize("variants", [
+    ("mục tiêu nước sạch nông thôn 2030", "muc tieu nuoc sach nong thon 2030"),  # the accent-free view
+    ("tỷ lệ tham gia BHXH", "tỉ lệ tham gia bảo hiểm xã hội"),  # i/y, and the abbreviation expanded
+    ("hoà nhập cộng đồng", "hòa nhập cộng đồng"),  # one tone placement
+])
+def test_our_normalisation_applies_in_milvus(served, variants):
+    """Milvus's analyzer knows no Vietnamese: what it indexes and is asked is our normalised term stream,
+    so spellings the embedded engine treats alike reach the same passage here too."""
+    tops = {rows(served.search(v, k=1, mode="bm25"))[0] for v in variants}
+    assert len(tops) == 1, variants
+
+
+def test_hits_cite_the_same_spans(plans, served):
+    hit = served.search("tỷ lệ dân số được cấp nước sạch Bắc Giang", k=1, mode="bm25")[0]
+    assert WATER_004 in hit.chunk.text and hit.document.id == DOC_IDS["004"]
+    assert hit.document.text[hit.chunk.start:hit.chunk.end] == hit.chunk.text
+
+
+@pytest.mark.parametrize("filters", [
+    Filters.of(doc_ids=[DOC_IDS["003"]]),
+    Filters.of(issuers=["Ủy ban nhân dân tỉnh Đồng Nai"]),
+    Filters.of(years=["2021"]),
+    Filters.of(implements=["92-KL/TW"]),
+    Filters.of(implements=["42-NQ/TW"], doc_ids=[DOC_IDS["000"], DOC_IDS["004"]]),
+], ids=["plan", "issuer", "year", "implements", "implements+plans"])
+def test_filters_are_evaluated_by_the_server(plans, served, filters):
+    for q in ("bảo hiểm xã hội", "nước sạch", "giải quyết việc làm"):
+        want, got = plans.search(q, k=10, mode="bm25", filters=filters), served.search(q, k=10, mode="bm25",
+                                                                                      filters=filters)
+        assert rows(got) == rows(want) and got
+        assert all(filters.accepts(h.document) for h in got)
+
+
+def test_a_filter_admitting_nothing_finds_nothing(served):
+    for f in (Filters.of(years=["1999"]), Filters.of(issuers=['Ủy ban "giả" \\ tỉnh'])):  # quotes are escaped
+        assert served.search("bảo hiểm xã hội", k=5, mode="bm25", filters=f) == []
+
+
+def test_row_ids_through_the_seam(plans, served):
+    """A retriever handed row ids (index.backends) restricts Milvus's search to them, as bm25s does."""
+    rng = np.random.default_rng(7)
+    allowed = np.sort(rng.choice(len(plans.chunks), 120, replace=False))
+    sparse = served.bm25
+    assert isinstance(sparse, MilvusSparse)
+    for q in ("nước sạch nông thôn", "chuyển đổi số", "nha o xa hoi"):
+        want, got = plans.bm25.search(q, 20, allowed), sparse.search(q, 20, allowed)
+        assert list(got) == list(want) and set(got) <= set(allowed.tolist())
+
+
+def test_keyword_only_collection_answers_bm25_only(served):
+    assert served.modes == ("bm25",)
+    with pytest.raises(ValueError, match="needs dense vectors"):
+        served.search("nước sạch", mode="hybrid")
+
+
+# -- the collection belongs to one index -------------------------------------------------------------
+def test_connect_refuses_a_collection_of_another_index(server, served):
+    tiny = HybridIndex.build(ingest.load(TINY), dense=False)
+    with pytest.raises(IndexLoadError, match="holds another index"):
+        MilvusIndex.connect(tiny, served.store)
+    with pytest.raises(MilvusError, match="no collection 'absent'"):
+        MilvusIndex.connect(tiny, MilvusStore(server.uri, "absent"))
+
+
+def test_reloading_replaces_the_collection(server):
+    tiny = HybridIndex.build(ingest.load(TINY), dense=False)
+    store = MilvusStore(server.uri, "tiny")
+    store.load(tiny)
+    store.load(tiny)  # again: replaced, not appended
+    idx = MilvusIndex.connect(tiny, store)
+    assert store.client.query("tiny", output_fields=["count(*)"])[0]["count(*)"] == len(tiny.chunks)
+    assert idx.search("nhà ở xã hội công nhân", k=1, mode="bm25")[0].document.id == "ctr_bac_giang"
+    store.drop()
+    assert not store.exists()
+
+
+def test_unreachable_server_is_a_clear_error():
+    from index.milvus_lite import free_port
+
+    with pytest.raises(MilvusError, match="cannot connect to Milvus at http://127.0.0.1"):
+        MilvusStore(f"http://127.0.0.1:{free_port()}", "plans")
+
+
+# -- with vectors (the session index: cached vectors, the bundled model) ---------------------------------
+@pytest.fixture(scope="module")
+def served_dense(server, session_index):
+    idx = session_index.loaded
+    store = MilvusStore(server.uri, "plans_dense")
+    store.load(idx)
+    return idx, MilvusIndex.connect(idx, store)
+
+
+@pytest.mark.slow
+def test_dense_and_hybrid_as_faiss_and_our_fusion(served_dense):
+    idx, served = served_dense
+    assert served.modes == ("hybrid", "bm25", "dense")
+    for q in QUESTIONS[::10]:
+        vector = idx.embedder.embed_queries([q])[0]
+        want, got = idx.dense.search(vector, 20), served.dense.search(vector, 20)
+        assert list(got) == list(want), q
+        assert np.allclose(list(got.values()), list(want.values()), atol=1e-4)
+        assert rows(served.search(q, k=10)) == rows(idx.search(q, k=10)), q
+
+
+@pytest.mark.slow
+def test_dense_filters_and_one_call_hybrid(served_dense):
+    idx, served = served_dense
+    f = Filters.of(doc_ids=[DOC_IDS["004"], DOC_IDS["001"]])
+    q = "mục tiêu nước sạch nông thôn 2030"
+    assert rows(served.search(q, k=10, mode="dense", filters=f)) == rows(idx.search(q, k=10, mode="dense", filters=f))
+    for fusion in ("rrf", "weighted"):
+        one_call = MilvusIndex.connect(idx, served.store, fusion=fusion)
+        hits = one_call.search(q, k=10, filters=f)
+        assert hits and all(f.accepts(h.document) for h in hits)
+        assert any(WATER_004 in h.chunk.text for h in hits[:3]), fusion
