@@ -103,8 +103,12 @@ def main(argv=None) -> int:
     if args.backend == "milvus":
         print(title)
         fusion = None if args.milvus_fusion == "ours" else args.milvus_fusion
-        report = evaluate_both(idx, questions, args.modes, args.k, args.milvus_uri, fusion=fusion,
-                               keep_hits=bool(args.json))
+        try:
+            report = evaluate_both(idx, questions, args.modes, args.k, args.milvus_uri, fusion=fusion,
+                                   keep_hits=bool(args.json))
+        except RuntimeError as e:  # MilvusError, MilvusLiteError: no pymilvus, no server, a refused load
+            print(f"error: {e}", file=sys.stderr)
+            return 2
         if args.json:
             Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
         return 0

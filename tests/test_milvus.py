@@ -236,3 +236,21 @@ def test_command_line_loads_and_searches_by_uri(server, tmp_path):
     assert hits[0]["doc_id"] == "ctr_bac_giang" and "nhà ở xã hội" in hits[0]["text"]
     missing = run("search", "nhà ở", "--index", index_dir, "--milvus", server.uri, "--collection", "nowhere")
     assert missing.returncode == 2 and "no collection 'nowhere'" in missing.stderr
+
+
+def test_eval_reports_both_backends(server, tmp_path, capsys):
+    """python -m eval --backend milvus: both backends' figures and their difference, here on ten questions."""
+    from eval.__main__ import main
+
+    questions = tmp_path / "q.jsonl"
+    questions.write_text("\n".join((ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()[:10]),
+                         encoding="utf-8")
+    out = tmp_path / "report.json"
+    assert main(["--backend", "milvus", "--milvus-uri", server.uri, "--modes", "bm25", "--questions",
+                 str(questions), "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "backend: embedded" in printed and "backend: milvus (our fusion)" in printed
+    report = json.loads(out.read_text(encoding="utf-8"))
+    mrr = report["comparison"]["bm25"]["MRR@10"]
+    assert mrr["embedded"] > 0.5 and abs(mrr["diff"]) <= 0.02
+    assert not MilvusStore(server.uri, "plans_eval").exists()  # the evaluation's collection is dropped
