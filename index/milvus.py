@@ -25,6 +25,7 @@ or in one ``hybrid_search`` call with Milvus's RRF ranker (``fusion="rrf"``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Iterable, Iterator
@@ -34,7 +35,7 @@ import numpy as np
 from vntext.query import Query
 from vntext.terms import folded_terms, terms
 
-from .hybrid import Filters, HybridIndex
+from .hybrid import Filters, HybridIndex, index_text
 from .store import IndexLoadError, corpus_hash
 
 __all__ = ["MilvusStore", "MilvusIndex", "MilvusSparse", "MilvusDense", "MilvusError", "Where",
@@ -115,7 +116,9 @@ def _identity(index: HybridIndex) -> dict:
     """What a collection records of the index it holds (its description), checked when connecting."""
     p = index.params
     dense = index.dense is not None and index.embedder is not None
+    spans = hashlib.sha256("\n".join(f"{c.id}\t{c.start}\t{c.end}" for c in index.chunks).encode()).hexdigest()
     return {"format": FORMAT, "chunks": len(index.chunks), "corpus_hash": corpus_hash(index.documents.values()),
+            "chunks_hash": spans,
             "model": index.embedder.name if dense else None, "dim": int(index.embedder.dim) if dense else 0,
             "params": {k: p[k] for k in ("scheme", "folded_weight", "k1", "b", "with_context", "with_headings")}}
 
@@ -126,23 +129,27 @@ def _check_length(name: str, value: str, limit: int, row: int) -> str:
     return value
 
 
-def _rows(index: HybridIndex, texts: list[str], start: int, stop: int, with_dense: bool) -> list[dict]:
-    """The collection's records of rows ``start``..``stop``; ``texts``: the indexed text of every row."""
-    scheme = index.params["scheme"]
+def _rows(index: HybridIndex, start: int, stop: int, with_dense: bool) -> list[dict]:
+    """The collection's records of rows ``start``..``stop``: the text indexed for each (``index_text``, as the
+    embedded BM25 reads it) as our two term streams, the fields filters read, the vector."""
+    p = index.params
     vectors = index.dense.vectors(start, stop) if with_dense else None
     out = []
-    for i, (chunk, text) in enumerate(zip(index.chunks[start:stop], texts[start:stop], strict=True)):
+    for i, chunk in enumerate(index.chunks[start:stop]):
         row = start + i
-        meta = index.documents[chunk.doc_id].meta
+        doc = index.documents[chunk.doc_id]
+        meta, text = doc.meta, index_text(chunk, doc, p["with_context"], p["with_headings"])
+        if len(meta.implements) > _IMPLEMENTS["max_capacity"]:
+            raise MilvusError(f"row {row}: document {chunk.doc_id} implements {len(meta.implements)} resolutions, "
+                              f"over the collection's {_IMPLEMENTS['max_capacity']}")
         record = {
             "row": row,
             "chunk_id": _check_length("chunk id", chunk.id, _LENGTHS["chunk_id"], row),
             "doc_id": _check_length("document id", chunk.doc_id, _LENGTHS["doc_id"], row),
             "issuer": _check_length("issuer", meta.issuer or "", _LENGTHS["issuer"], row),
             "year": _check_length("year", meta.year or "", _LENGTHS["year"], row),
-            "implements": [_check_length("implements", v, _IMPLEMENTS["max_length"], row)
-                           for v in meta.implements][:_IMPLEMENTS["max_capacity"]],
-            "terms": _check_length("term stream", " ".join(terms(text, scheme)), MAX_TEXT_BYTES, row),
+            "implements": [_check_length("implements", v, _IMPLEMENTS["max_length"], row) for v in meta.implements],
+            "terms": _check_length("term stream", " ".join(terms(text, p["scheme"])), MAX_TEXT_BYTES, row),
             "folded": _check_length("accent-free stream", " ".join(folded_terms(text)), MAX_TEXT_BYTES, row),
         }
         if with_dense:
@@ -192,9 +199,8 @@ class MilvusStore:
                                       index_params=self._index_params(index.params, with_dense, dense_index),
                                       consistency_level="Strong")
         try:
-            texts = index.texts()
             for start, stop in _batches(len(index.chunks), BATCH):
-                self.client.insert(target, _rows(index, texts, start, stop, with_dense))
+                self.client.insert(target, _rows(index, start, stop, with_dense))
                 if progress:
                     progress(stop)
             self.client.flush(target)
@@ -353,7 +359,7 @@ class MilvusIndex(HybridIndex):
         if held.get("format") != FORMAT:
             raise IndexLoadError(f"collection {store.collection!r} was loaded by another version of this "
                                  f"project; load it again (python -m index milvus load --uri {store.uri})")
-        for key in ("chunks", "corpus_hash", "params"):
+        for key in ("chunks", "corpus_hash", "chunks_hash", "params"):
             if held.get(key) != wanted[key]:
                 raise IndexLoadError(f"collection {store.collection!r} at {store.uri} holds another index "
                                      f"({key} differs); load this one (python -m index milvus load "

@@ -150,6 +150,9 @@ def test_connect_refuses_a_collection_of_another_index(server, served):
     tiny = HybridIndex.build(ingest.load(TINY), dense=False)
     with pytest.raises(IndexLoadError, match="holds another index"):
         MilvusIndex.connect(tiny, served.store)
+    rechunked = HybridIndex.build(ingest.load(CORPUS, max_words=60), dense=False)  # same plans, other passages
+    with pytest.raises(IndexLoadError, match="holds another index"):
+        MilvusIndex.connect(rechunked, served.store)
     with pytest.raises(MilvusError, match="no collection 'absent'"):
         MilvusIndex.connect(tiny, MilvusStore(server.uri, "absent"))
 
