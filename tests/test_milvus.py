@@ -4,7 +4,8 @@ started on 127.0.0.1 at a free port by the fixture below and stopped by its pid.
 Quick tier: the bundled plans keyword-only (no model) — Milvus's BM25 over our term streams ranks as
 bm25s does, filters become expressions on stored fields, row ids through the seam become ranges.
 Slow tier: the session index with its vectors and the bundled model — dense and hybrid as FAISS and our
-fusion answer, and Milvus's one-call hybrid_search.
+fusion answer, and Milvus's one-call hybrid_search; the command line (milvus-load, search --milvus) and
+python -m eval --backend milvus.
 """
 
 from __future__ import annotations
@@ -211,6 +212,7 @@ def test_dense_filters_and_one_call_hybrid(served_dense):
         MilvusIndex.connect(idx, served.store, fusion="weighted")
 
 
+@pytest.mark.slow  # four Python processes
 def test_command_line_loads_and_searches_by_uri(server, tmp_path):
     """python -m index milvus-load, then python -m index search --milvus: the same cited passages."""
     import shutil
@@ -241,6 +243,7 @@ def test_command_line_loads_and_searches_by_uri(server, tmp_path):
     assert missing.returncode == 2 and "no collection 'nowhere'" in missing.stderr
 
 
+@pytest.mark.slow  # the evaluation's own index of the bundled plans
 def test_eval_reports_both_backends(server, tmp_path, capsys):
     """python -m eval --backend milvus: both backends' figures and their difference, here on ten questions."""
     from eval.__main__ import main
