@@ -6,6 +6,8 @@ latency. A hit is relevant to a gold quote when its cited span covers at least h
 Without --index, the index is built from --corpus (default corpus/) with the index defaults, embeddings cached.
 --benchmark alqac2022 evaluates the public legal set instead (../shared/benchmarks or $PLANS_BENCHMARKS).
 --sweep runs ``python -m eval.sweep`` with the remaining arguments.
+--backend milvus also serves the same index from Milvus (--milvus-uri, else a Milvus Lite server started on
+127.0.0.1 for the run) and prints its figures beside the embedded engines' (``eval.backends``).
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ import sys
 from pathlib import Path
 
 from index.hybrid import DEFAULTS, MODES, QUERY_TIME
+from index.milvus import SERVER_FUSIONS
 
 from . import alqac
+from .backends import BACKENDS, evaluate_both
 from .indexes import alqac_index, from_folder
 from .relevance import load_questions
 from .runner import evaluate, format_report, missing_golds
@@ -49,6 +53,11 @@ def _args(argv):
     ap.add_argument("--param", type=parse_param, action="append", default=[], metavar="KEY=VALUE",
                     help="index parameter (max_words or one of index.hybrid.DEFAULTS); repeatable")
     ap.add_argument("--benchmark", choices=BENCHMARKS, help="evaluate a public benchmark instead")
+    ap.add_argument("--backend", choices=BACKENDS, default="embedded",
+                    help="milvus: evaluate the same index served from Milvus too, and compare")
+    ap.add_argument("--milvus-uri", help="Milvus to load the index into (default: a Milvus Lite server for the run)")
+    ap.add_argument("--milvus-fusion", choices=("ours", *SERVER_FUSIONS), default="ours",
+                    help="hybrid fused by our fusion (default) or in one hybrid_search call by Milvus's ranker")
     args = ap.parse_args(argv)
     args.modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if not args.modes or set(args.modes) - set(MODES):
@@ -88,10 +97,22 @@ def main(argv=None) -> int:
         return 2
     for problem in missing_golds(idx, questions):
         print(f"warning: {problem}", file=sys.stderr)
-    report = evaluate(idx, questions, args.modes, args.k, keep_hits=bool(args.json))
     name = args.benchmark or args.questions
     title = (f"{name}: {len(questions)} questions; index: {source}, {len(idx.documents)} documents, "
              f"{len(idx.chunks)} chunks; k={args.k}")
+    if args.backend == "milvus":
+        print(title)
+        fusion = None if args.milvus_fusion == "ours" else args.milvus_fusion
+        try:
+            report = evaluate_both(idx, questions, args.modes, args.k, args.milvus_uri, fusion=fusion,
+                                   keep_hits=bool(args.json))
+        except RuntimeError as e:  # MilvusError, MilvusLiteError: no pymilvus, no server, a refused load
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        if args.json:
+            Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+        return 0
+    report = evaluate(idx, questions, args.modes, args.k, keep_hits=bool(args.json))
     print(format_report(report, title))
     report.pop("values")
     report.update(questions_file=name, index={"source": source, "documents": len(idx.documents),

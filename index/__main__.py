@@ -1,14 +1,18 @@
-"""python -m index search "QUERY" [-k 10] [--mode hybrid|bm25|dense] [--json] [--queries FILE]
+"""python -m index search "QUERY" [-k 10] [--mode hybrid|bm25|dense] [--json] [--queries FILE] [--milvus URI]
+   python -m index milvus-load --uri URI [--collection plans] [--index data/index] [--dense-index FLAT]
 
 Readable output by default; --json prints {"query", "mode", "hits": [{rank, score, doc_id, title, citation, section, section_no,
 text, start, end, chunk_id, highlights, best}]}; --queries FILE (one query a line, or JSONL with a "query" field) answers many in
 one process, one JSON object a line.
+milvus-load puts the index's passages into a Milvus collection (index.milvus); search --milvus URI then answers
+from it, with the same passages and citations ($MILVUS_TOKEN for a cluster that asks for one).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -64,18 +68,33 @@ def main(argv=None) -> int:
     s.add_argument("--json", action="store_true", help="print JSON")
     s.add_argument("--queries", help="file of queries: one a line, or JSONL with a 'query' field")
     s.add_argument("--index", default="data/index", help="index directory (default: data/index)")
+    s.add_argument("--milvus", metavar="URI", help="answer from this Milvus (after milvus-load)")
+    s.add_argument("--collection", default="plans", help="Milvus collection (default: plans)")
+    m = sub.add_parser("milvus-load", help="load the index into a Milvus collection")
+    m.add_argument("--uri", required=True, help="Milvus URI, e.g. http://127.0.0.1:19530")
+    m.add_argument("--collection", default="plans", help="collection name (default: plans)")
+    m.add_argument("--index", default="data/index", help="index directory (default: data/index)")
+    m.add_argument("--dense-index", default="FLAT", help="Milvus index type of the vectors (FLAT, HNSW, AUTOINDEX…)")
     args = ap.parse_args(argv)
+    if args.command == "milvus-load":
+        return _milvus_load(args)
     if not args.query and not args.queries:
         ap.error("give a QUERY or --queries FILE")
     if not 1 <= args.k <= 1000:
         ap.error("-k must be between 1 and 1000")
     from service import Library, Paths
 
-    library = Library(Paths(Path("corpus"), Path(args.index), Path("data/cache")))
+    serve = None
+    if args.milvus:
+        from .milvus import MilvusIndex, MilvusStore
+
+        def serve(index):
+            return MilvusIndex.connect(index, MilvusStore(args.milvus, args.collection, os.environ.get("MILVUS_TOKEN")))
+    library = Library(Paths(Path("corpus"), Path(args.index), Path("data/cache")), serve=serve)
     try:
         queries = _queries(args.queries) if args.queries else [(None, args.query)]
         library.index()
-    except (IndexLoadError, ValueError, OSError) as e:
+    except (IndexLoadError, ValueError, OSError, RuntimeError) as e:  # RuntimeError: MilvusError
         print(f"error: {e}", file=sys.stderr)
         return 2
     status = 0
@@ -94,6 +113,26 @@ def main(argv=None) -> int:
         else:
             _print_readable(result)
     return status
+
+
+def _milvus_load(args) -> int:
+    from .hybrid import HybridIndex
+    from .milvus import MilvusError, MilvusStore
+
+    try:
+        index = HybridIndex.load(args.index)
+        store = MilvusStore(args.uri, args.collection, os.environ.get("MILVUS_TOKEN"))
+        n = store.load(index, dense_index=args.dense_index,
+                       progress=lambda done: print(f"\r{done}/{len(index.chunks)} passages", end="", file=sys.stderr))
+    except (IndexLoadError, MilvusError, OSError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:  # noqa: BLE001 — what the server refused (pymilvus's own errors), said plainly
+        print(f"error: Milvus at {args.uri} refused the load: {e}", file=sys.stderr)
+        return 2
+    print(f"\nloaded {n} passages of {args.index} into {args.uri} collection {args.collection!r}"
+          + ("" if index.dense is not None else " (keyword-only: the index has no vectors yet)"), file=sys.stderr)
+    return 0
 
 
 if __name__ == "__main__":

@@ -240,6 +240,11 @@ class HybridIndex:
             return None
         return self.doc_rows.rows(self._matching(filters))
 
+    def restriction(self, filters: Filters | None):
+        """What the retrievers are handed for ``filters`` (``index.backends``): the admitted rows; an engine
+        that evaluates filters itself (``index.milvus``) hands its own expression instead."""
+        return self.allowed_rows(filters)
+
     def matching_documents(self, filters: Filters) -> set[str]:
         """The ids of the documents ``filters`` admit."""
         return {self._ids[i] for i in self._matching(filters)}
@@ -285,7 +290,7 @@ class HybridIndex:
         if mode not in self.modes:
             raise ValueError(f"mode {mode!r} needs dense vectors; this index has BM25 only so far")
         query, s = Query.parse(query), settings or self.settings
-        allowed = self.allowed_rows(filters)
+        allowed = self.restriction(filters)
         if allowed is not None and not len(allowed):
             return {}
         sparse = self.bm25.search(query, s.candidates, allowed) if mode != "dense" else {}

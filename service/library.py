@@ -151,11 +151,13 @@ def _version(path: Path) -> str:
 
 
 class Library:
-    def __init__(self, paths: Paths, embedder=None, model: str | None = None, dense: bool = True):
+    def __init__(self, paths: Paths, embedder=None, model: str | None = None, dense: bool = True,
+                 serve: Callable[[HybridIndex], HybridIndex] | None = None):
         """``embedder`` or ``model`` (a name): the embedding model to build with (default: the bundled one);
-        ``dense=False``: keyword search only, no model loaded (small tools, tests, first minutes of a library).
+        ``dense=False``: keyword search only, no model loaded (small tools, tests, first minutes of a library);
+        ``serve``: what answers for each index loaded (e.g. ``index.milvus.MilvusIndex.connect``: a search server).
         """
-        self.paths, self.dense = paths, dense
+        self.paths, self.dense, self._serve = paths, dense, serve
         self._embedder, self._model = embedder, model
         self._index: HybridIndex | None = None
         self._version = ""
@@ -200,7 +202,8 @@ class Library:
             try:
                 model = read_manifest(self.paths.index)["model"]["name"]
                 embedder = self._embedder_for(model) if model is not None else None
-                return HybridIndex.load(self.paths.index, embedder=embedder)
+                index = HybridIndex.load(self.paths.index, embedder=embedder)
+                return self._serve(index) if self._serve else index
             except IndexLoadError:
                 if attempt == tries - 1 or _version(self.paths.index) == before:
                     raise
