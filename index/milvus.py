@@ -371,8 +371,8 @@ class MilvusIndex(HybridIndex):
         p = index.params
         sparse = MilvusSparse(store, len(index.chunks), p["scheme"], p["folded_weight"])
         dense = MilvusDense(store, len(index.chunks)) if with_dense else None
-        other = cls(list(index.documents.values()), index.chunks, sparse, dense,
-                    index.embedder if with_dense else None, dict(p), store=store, fusion=fusion)
+        other = cls(index.documents, index.chunks, sparse, dense, index.embedder if with_dense else None, dict(p),
+                    doc_rows=index.doc_rows, store=store, fusion=fusion)  # rows still read on demand
         other.settings = index.settings
         for attr in ("embedded", "manifest"):
             if hasattr(index, attr):
