@@ -44,9 +44,16 @@ _UNITS = (
     (r"%", "%"), (r"m\s*[²2]\s*sàn\s*/\s*người", "m² sàn/người"), (r"m\s*[²2](?!\w)", "m²"), (r"căn\s+hộ", "căn hộ"),
     (r"căn", "căn"), (r"giường\s+bệnh(?:\s+viện)?", "giường bệnh viện"), (r"bác\s+sĩ", "bác sĩ"),
     (r"dược\s+sĩ", "dược sĩ"), (r"điều\s+dưỡng(?:\s+viên)?", "điều dưỡng viên"), (r"lượt\s+người", "lượt người"),
-    (r"lao\s+động", "lao động"), (r"ha", "ha"), (r"t[ỷỉ]\s+đồng", "tỷ đồng"), (r"triệu\s+đồng", "triệu đồng"),
-    (r"tuổi", "tuổi"), (r"năm", "năm"),
+    (r"lao\s+động", "lao động"), (r"ha", "ha"), (r"t[ỷỉ]\s+đồng", "tỷ đồng"),
+    (r"triệu\s+đồng\s*/\s*người\s*/\s*năm", "triệu đồng/người/năm"), (r"triệu\s+đồng", "triệu đồng"),
+    (r"USD\s*/\s*người", "USD/người"), (r"tuổi", "tuổi"), (r"năm", "năm"),
+    # Counts that are figures only after a word that sets a target ("hỗ trợ 500 hộ", "trên 20 doanh nghiệp").
+    (r"hộ", "hộ"), (r"người", "người"), (r"km", "km"), (r"trường", "trường"), (r"xã", "xã"),
+    (r"doanh\s+nghiệp", "doanh nghiệp"), (r"lượt", "lượt"),
 )
+_CUED = {"hộ", "người", "km", "trường", "xã", "doanh nghiệp", "lượt"}
+_CUE = re.compile(r"(?:\b(?:dat|la|co|xay dung(?: duoc)?|to chuc|cho|ho tro|tren|duoi|it nhat|toi thieu|khoang|giam|tang"
+                  r"|them|moi nam|phan dau|thu hut|dao tao|moi))\s*$")
 _UNIT_NAMES = dict(_UNITS)
 _VALUE = re.compile(
     rf"(?<![\w.,/])(?P<a>{NUMBER})(?:\s*[-–]\s*(?P<b>{NUMBER}))?\s*(?P<unit>{'|'.join(f'(?:{p})' for p, _ in _UNITS)})"
@@ -55,7 +62,8 @@ _VALUE = re.compile(
 _BARE = re.compile(r"(?<=đạt\s)(?P<a>0,\d{1,3})(?![\d%,.]|\s*[-–]?\s*\w)")
 _RATE = re.compile(rf"\s*trên\s+(?P<n>{NUMBER})\s+dân\b")
 _COUNTS = {"giường bệnh viện", "bác sĩ", "dược sĩ", "điều dưỡng viên"}
-_NOUN_UNITS = {"căn hộ", "căn", "giường bệnh viện", "bác sĩ", "dược sĩ", "điều dưỡng viên", "lượt người", "lao động"}
+_NOUN_UNITS = {"căn hộ", "căn", "giường bệnh viện", "bác sĩ", "dược sĩ", "điều dưỡng viên", "lượt người", "lao động",
+               *_CUED}
 
 # On the accent-folded, same-length view of a block (see _flat).
 _COMPARATOR = re.compile(
@@ -110,6 +118,8 @@ def _values(raw: str, flat: str) -> list[dict]:
                                              or ("so nam" in before and unit == "năm")):
             continue
         if unit == "lao động" and "." not in a:
+            continue
+        if unit in _CUED and not _CUE.search(flat[max(0, m.start() - 30):m.start()]):
             continue
         if re.fullmatch(r"(19|20)\d\d", a) and unit != "%":
             continue
