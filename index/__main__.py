@@ -1,4 +1,5 @@
 """python -m index search "QUERY" [-k 10] [--mode hybrid|bm25|dense] [--json] [--queries FILE]
+   python -m index targets [QUERY] [--year Y] [--place P] [--plan ID] [--json|--csv]
 
 Readable output by default; --json prints {"query", "mode", "hits": [{rank, score, doc_id, title, citation, section, section_no,
 text, start, end, chunk_id, highlights, best}]}; --queries FILE (one query a line, or JSONL with a "query" field) answers many in
@@ -64,7 +65,21 @@ def main(argv=None) -> int:
     s.add_argument("--json", action="store_true", help="print JSON")
     s.add_argument("--queries", help="file of queries: one a line, or JSONL with a 'query' field")
     s.add_argument("--index", default="data/index", help="index directory (default: data/index)")
+    t = sub.add_parser("targets", help="the plans' targets (chỉ tiêu), filtered")
+    t.add_argument("query", nargs="?", default="", help="topic words: every one must be in the indicator")
+    t.add_argument("--year", help="target year, e.g. 2030")
+    t.add_argument("--place", help="locality: the plans issued there, or in it")
+    t.add_argument("--plan", action="append", default=[], help="plan id (repeatable)")
+    t.add_argument("--key", help="indicator key, e.g. nuoc_sach or nuoc_sach/nong_thon")
+    fmt = t.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print JSON lines, one target a line")
+    fmt.add_argument("--csv", action="store_true", help="print CSV (UTF-8 with BOM, for Excel)")
+    t.add_argument("--index", default="data/index", help="index directory (default: data/index)")
     args = ap.parse_args(argv)
+    if args.command == "targets":
+        from .targets_cli import run_targets
+
+        return run_targets(args)
     if not args.query and not args.queries:
         ap.error("give a QUERY or --queries FILE")
     if not 1 <= args.k <= 1000:
