@@ -258,7 +258,11 @@ def _target(doc, block, raw, flat, v, s, e, clause_start, rate, headings, senten
         start += 1
     while end > start and raw[end - 1] in " \t\n*_,;":
         end -= 1
-    norm = indicator.lower()
+    if not _syllables(indicator):  # "…; trong đó giai đoạn 2021 - 2025 là 291 ha": the target before, for a period
+        indicator = _clean(raw[s:comp_start]) or _clean(raw[s:ve])
+        norm = head or indicator.lower()
+    else:
+        norm = indicator.lower()
     if head and _CONTINUES.match(_flat(norm)):
         m = _HEAD_CUT.search(_flat(head))
         norm = (head[:m.start()] if m else head) + ", " + norm
