@@ -16,8 +16,8 @@ from .xlsx import xlsx_bytes
 __all__ = ["COLUMNS", "table_rows", "csv_bytes", "excel_bytes", "comparison_rows", "card_html", "comparable_keys",
            "SORTS", "sort_rows", "plan_name"]
 
-COLUMNS = ("Địa phương", "Kế hoạch", "Mục", "Chỉ tiêu", "Khóa chỉ tiêu", "So sánh", "Giá trị", "Đến", "Đơn vị",
-           "Năm", "Giai đoạn", "Phạm vi", "Nguyên văn", "Mã kế hoạch", "Vị trí")
+COLUMNS = ("Địa phương", "Chỉ tiêu", "Mục tiêu", "Năm", "Phạm vi", "Kế hoạch", "Mục", "So sánh", "Giá trị", "Đến",
+           "Đơn vị", "Giai đoạn", "Khóa chỉ tiêu", "Nguyên văn", "Mã kế hoạch", "Vị trí")
 SORTS = {"Kế hoạch, thứ tự trong văn bản": lambda t: (t.doc_id, t.start),
          "Chỉ tiêu": lambda t: (t.key, t.locality, t.year),
          "Năm": lambda t: (t.year or "9999", t.key),
@@ -30,14 +30,21 @@ def sort_rows(rows: Iterable[Target], how: str) -> list[Target]:
     return sorted(rows, key=SORTS.get(how, SORTS["Kế hoạch, thứ tự trong văn bản"]))
 
 
+def indicator(t: Target) -> str:
+    """The indicator as written, or — for a continuation ("khu vực nông thôn") — with the head it continues."""
+    if t.indicator_norm != t.indicator.lower() and len(t.indicator_norm) > len(t.indicator):
+        return t.indicator_norm[:1].upper() + t.indicator_norm[1:]
+    return t.indicator
+
+
 def plan_name(t: Target) -> str:
     """ "Bắc Giang — Kế hoạch của Ban Thường vụ Tỉnh ủy": the locality first, as a bar's label."""
     return f"{t.locality} — {t.citation}" if t.locality else t.citation
 
 
 def _row(t: Target) -> list:
-    return [t.locality, t.citation, t.section_no, t.indicator, t.key, t.comparator, t.value, t.value_max, t.unit,
-            t.year, t.period, t.scope, t.text, t.doc_id, f"{t.start}:{t.end}"]
+    return [t.locality, t.indicator, t.value_text, t.year, t.scope, t.citation, t.section_no, t.comparator, t.value,
+            t.value_max, t.unit, t.period, t.key, t.text, t.doc_id, f"{t.start}:{t.end}"]
 
 
 def table_rows(rows: Iterable[Target]) -> list[dict]:
@@ -76,7 +83,7 @@ def comparison_rows(rows: Iterable[Target], key: str) -> list[dict]:
         return []
     unit = chosen[0].unit
     return [{"Kế hoạch": plan_name(t), "Giá trị": t.value, "Đến": t.value_max, "Đơn vị": t.unit,
-             "Năm": t.year or "—", "Nhãn": t.value_text, "Chỉ tiêu": t.indicator, "Nguyên văn": t.text}
+             "Năm": t.year or "—", "Nhãn": t.value_text, "Chỉ tiêu": indicator(t), "Nguyên văn": t.text}
             for t in chosen if t.unit == unit]
 
 
@@ -98,14 +105,14 @@ def card_html(answer, documents: dict) -> str:
                      f"</div><ul>")
         for t in rows:
             year = f" <span class='kh-year'>({esc(t.year)})</span>" if t.year else ""
-            parts.append(f'<li><b class="kh-value">{esc(t.value_text)}</b>{year} — {esc(t.indicator)}'
+            parts.append(f'<li><b class="kh-value">{esc(t.value_text)}</b>{year} — {esc(indicator(t))}'
                          f' <span class="kh-section">mục {esc(t.section_no)}</span></li>')
         parts.append("</ul>")
     else:
         parts.append('<table class="kh-card-table"><tr><th>Địa phương</th><th>Chỉ tiêu</th><th>Giá trị</th>'
                      "<th>Năm</th><th>Kế hoạch</th></tr>")
         for t in rows:
-            parts.append(f"<tr><td>{esc(t.locality or '—')}</td><td>{esc(t.indicator)}</td>"
+            parts.append(f"<tr><td>{esc(t.locality or '—')}</td><td>{esc(indicator(t))}</td>"
                          f'<td><b class="kh-value">{esc(t.value_text)}</b></td><td>{esc(t.year or "—")}</td>'
                          f"<td>{esc(t.citation)}, mục {esc(t.section_no)}</td></tr>")
         parts.append("</table>")
@@ -115,7 +122,7 @@ def card_html(answer, documents: dict) -> str:
             continue
         shown.add(t.doc_id)
         parts.append(f'<div class="kh-section">{esc(t.citation)}, mục {esc(t.section_no)}</div>'
-                     f'<div class="kh-text kh-card-passage">{_passage_html(t, documents[t.doc_id].text)}</div>')
+                     f'<div class="kh-card-passage">{_passage_html(t, documents[t.doc_id].text)}</div>')
     parts.append("</div>")
     return "".join(parts)
 
@@ -127,5 +134,7 @@ CARD_STYLE = """<style>
 .kh-value { font-size: 1.1rem; color: #102a43; }
 .kh-card-table { border-collapse: collapse; margin: 0.3rem 0 0.6rem 0; font-size: 0.95rem; }
 .kh-card-table th, .kh-card-table td { border: 1px solid #e3d7a8; padding: 0.25rem 0.5rem; text-align: left; }
-.kh-card-passage { font-size: 0.92rem; margin-bottom: 0.5rem; }
+.kh-card-passage { white-space: pre-wrap; line-height: 1.6; font-size: 0.92rem; color: #1f2933;
+                   margin-bottom: 0.5rem; }
+.kh-card-passage .best { background: #fff1bf; font-weight: 600; border-radius: 3px; }
 </style>"""
