@@ -1,7 +1,7 @@
 """Targets (chỉ tiêu): extraction on real sentences of the plans, the span invariant on the whole corpus,
-the gold file and its evaluation, storage with the index (round trip, incremental rebuild), the command
-line, the service's answer card and the REST API — over a keyword-only library of the bundled plans
-(no model is loaded)."""
+the gold file and its evaluation, the answer card (quick tier); storage with the index (round trip,
+incremental rebuild), filters, the command line and the REST API over a keyword-only library of the
+bundled plans (slow: they build an index of the real corpus, though no model is loaded)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from api.app import create_app
 from eval.targets import check_gold, evaluate, load_gold
 from ingest.loaders import Source
 from service import Library, Paths
+from service.answers import answer
 from targets import COMPARATORS, extract, extract_all
 from targets.keys import key_of
 from targets.store import TargetsLoadError
@@ -146,6 +147,11 @@ def test_gold_file_is_verbatim_and_the_evaluation_runs(documents):
 
 
 @pytest.fixture(scope="module")
+def found_all(documents) -> list:
+    return extract_all(documents.values())
+
+
+@pytest.fixture(scope="module")
 def library(tmp_path_factory) -> Library:
     base = tmp_path_factory.mktemp("targets")
     shutil.copytree(CORPUS, base / "corpus")
@@ -154,6 +160,7 @@ def library(tmp_path_factory) -> Library:
     return lib
 
 
+@pytest.mark.slow
 def test_stored_with_the_index_round_trip(library, documents):
     manifest = json.loads((library.paths.index / "manifest.json").read_text(encoding="utf-8"))
     entry = manifest["targets"]
@@ -163,6 +170,7 @@ def test_stored_with_the_index_round_trip(library, documents):
     assert library.all_targets() == stored
 
 
+@pytest.mark.slow
 def test_rebuild_extracts_only_changed_plans(tmp_path):
     shutil.copytree(CORPUS, tmp_path / "corpus")
     lib = Library(Paths(tmp_path / "corpus", tmp_path / "index", tmp_path / "cache"), dense=False)
@@ -183,6 +191,7 @@ def test_rebuild_extracts_only_changed_plans(tmp_path):
     assert len(lib2.all_targets()) == entry["count"]
 
 
+@pytest.mark.slow
 def test_filters(library):
     rows = library.targets("nước sạch", year="2030")
     assert {t.doc_id for t in rows} == {DOC_IDS["001"], DOC_IDS["004"]}
@@ -199,19 +208,26 @@ def test_filters(library):
     ("bao nhiêu căn nhà ở xã hội Đức Phổ", {"001"}, 300),
     ("muc tieu nuoc sach nong thon 2030", {"001", "004"}, 80),
 ])
-def test_a_target_question_gets_a_card(library, question, plans, value):
-    card = library.target_answer(question)
+def test_a_target_question_gets_a_card(documents, found_all, question, plans, value):
+    card = answer(question, found_all, documents)
     assert card is not None
     assert {p[:3] for p in card.plans} == plans
     assert value in [t.value for t in card.rows]
-    assert all(t.text == library.document(t.doc_id).text[t.start:t.end] for t in card.rows)
+    assert all(t.text == documents[t.doc_id].text[t.start:t.end] for t in card.rows)
     assert card.to_dict()["rows"][0]["citation"]
 
 
 @pytest.mark.parametrize("question", ["trách nhiệm của Ban Tuyên giáo", "chương trình mục tiêu quốc gia giảm nghèo "
                                       "bền vững", "sắp xếp tổ chức bộ máy BHXH tinh gọn", "tỷ lệ nước sạch Hà Nội 2030"])
-def test_a_question_not_about_a_target_gets_none(library, question):
-    assert library.target_answer(question) is None
+def test_a_question_not_about_a_target_gets_none(documents, found_all, question):
+    assert answer(question, found_all, documents) is None
+
+
+@pytest.mark.slow
+def test_library_answers_from_its_stored_targets(library):
+    card = library.target_answer("chỉ tiêu BHXH Đồng Nai 2025")
+    assert card is not None and {p[:3] for p in card.plans} == {"000", "003"}
+    assert library.target_answer("trách nhiệm của Ban Tuyên giáo") is None
 
 
 def run(*args):
@@ -220,6 +236,7 @@ def run(*args):
                           timeout=120)
 
 
+@pytest.mark.slow
 def test_command_line(library):
     idx = str(library.paths.index)
     r = run("index", "targets", "nước sạch", "--year", "2030", "--index", idx, "--json")
@@ -235,6 +252,7 @@ def test_command_line(library):
     assert r.returncode == 2 and "no index" in r.stderr
 
 
+@pytest.mark.slow
 def test_rest_api(library):
     with TestClient(create_app(library), raise_server_exceptions=False) as c:
         r = c.get("/targets", params={"q": "nước sạch", "year": "2030", "place": "Bắc Giang"})
