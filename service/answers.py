@@ -53,14 +53,15 @@ def _folded(question: str) -> str:
 
 
 def concepts_of(question: str) -> list[str]:
-    """The indicator concepts a question names, most specific first ("BHXH, BHTN" → ["bhtn", "bhxh"])."""
+    """The indicator concepts a question names, the most specific pattern first, listed in the question's
+    order ("BHXH, BHTN" → ["bhxh", "bhtn"])."""
     text, found = _folded(question), []
     for key, pattern in _COMPILED:
         m = pattern.search(text)
         if m:
-            found.append(key)
+            found.append((m.start(), key))
             text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
-    return found
+    return [key for _, key in sorted(found)]  # in the order the question names them
 
 
 def _narrow(rows: list[Target], keep) -> list[Target]:
