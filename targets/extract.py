@@ -25,6 +25,7 @@ How a target is found (rules read from how the plans write them, no model):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -191,8 +192,9 @@ def _block_targets(doc, block: Block) -> list[Target]:
     sentence_starts = [0] + [m.end() for m in _SENTENCE_END.finditer(raw)]
     out: list[Target] = []
     head = ""  # the indicator a continuation ("cấp trung học cơ sở …") extends
+    starts = [v["start"] for v in values]
     for cs, ce in _clauses(raw, values):
-        vals = [v for v in values if cs <= v["start"] and v["end"] <= ce]
+        vals = [v for v in values[bisect_left(starts, cs):bisect_left(starts, ce)] if v["end"] <= ce]
         rate = None
         for v in vals:
             m = _RATE.match(raw, v["end"])
@@ -219,7 +221,7 @@ def _target(doc, block, raw, flat, v, s, e, clause_start, rate, headings, senten
     cm = _COMPARATOR.search(pre)
     comp_start = s + cm.start()
     comparator = _COMPARATOR_NAMES[cm.group("c")] if cm.group("c") else (
-        "duy trì" if _KEEP.search(flat[clause_start:vs]) else "đạt")
+        "duy trì" if _KEEP.search(flat, max(clause_start, vs - 400), vs) else "đạt")
     lead = _LEAD.match(flat, s) if s < comp_start else None
     ind_start = min(lead.end() if lead else s, comp_start)
     starts = [m.end() for m in _STARTS.finditer(flat, ind_start, comp_start)]
@@ -266,7 +268,7 @@ def _target(doc, block, raw, flat, v, s, e, clause_start, rate, headings, senten
     if head and _CONTINUES.match(_flat(norm)):
         m = _HEAD_CUT.search(_flat(head))
         norm = (head[:m.start()] if m else head) + ", " + norm
-    sentence_start = max(x for x in sentence_starts if x <= s)
+    sentence_start = sentence_starts[bisect_right(sentence_starts, s) - 1]
     year, period = _year(flat, (s, max(e, ve)), sentence_start, headings)
     scope = _scope(_flat(raw[start:end]) + " " + _flat(norm))
     return Target(
