@@ -39,10 +39,10 @@ from .model import Target
 
 __all__ = ["extract", "extract_all", "EXTRACTOR_VERSION"]
 
-EXTRACTOR_VERSION = 1  # bump when the rules change: stored targets are then extracted again
+EXTRACTOR_VERSION = 2  # bump when the rules change: stored targets are then extracted again
 
 _UNITS = (
-    (r"%", "%"), (r"m\s*[²2]\s*sàn\s*/\s*người", "m² sàn/người"), (r"m\s*[²2](?!\w)", "m²"), (r"căn\s+hộ", "căn hộ"),
+    (r"%\s*/\s*năm", "%/năm"), (r"%", "%"), (r"m\s*[²2]\s*sàn\s*/\s*người", "m² sàn/người"), (r"m\s*[²2](?!\w)", "m²"), (r"căn\s+hộ", "căn hộ"),
     (r"căn", "căn"), (r"giường\s+bệnh(?:\s+viện)?", "giường bệnh viện"), (r"bác\s+sĩ", "bác sĩ"),
     (r"dược\s+sĩ", "dược sĩ"), (r"điều\s+dưỡng(?:\s+viên)?", "điều dưỡng viên"), (r"lượt\s+người", "lượt người"),
     (r"lao\s+động", "lao động"), (r"ha", "ha"), (r"t[ỷỉ]\s+đồng", "tỷ đồng"),
@@ -57,18 +57,18 @@ _CUE = re.compile(r"(?:\b(?:dat|la|co|xay dung(?: duoc)?|to chuc|cho|ho tro|tren
                   r"|them|moi nam|phan dau|thu hut|dao tao|moi))\s*$")
 _UNIT_NAMES = dict(_UNITS)
 _VALUE = re.compile(
-    rf"(?<![\w.,/])(?P<a>{NUMBER})(?:\s*[-–]\s*(?P<b>{NUMBER}))?\s*(?P<unit>{'|'.join(f'(?:{p})' for p, _ in _UNITS)})"
-    r"(?![\w²])"
+    rf"(?<![\w.,/])(?P<a>{NUMBER})(?:(?:\s*[-–]\s*|\s+đến\s+)(?P<b>{NUMBER}))?\s*"
+    rf"(?P<unit>{'|'.join(f'(?:{p})' for p, _ in _UNITS)})(?![\w²])(?P<bound>\s+trở\s+(?:lên|xuống)(?!\w))?"
 )
 _BARE = re.compile(r"(?<=đạt\s)(?P<a>0,\d{1,3})(?![\d%,.]|\s*[-–]?\s*\w)")
-_RATE = re.compile(rf"\s*trên\s+(?P<n>{NUMBER})\s+dân\b")
+_RATE = re.compile(rf"\s*(?:trên\s+|/\s*)(?P<n>{NUMBER})\s*dân\b")
 _COUNTS = {"giường bệnh viện", "bác sĩ", "dược sĩ", "điều dưỡng viên"}
 _NOUN_UNITS = {"căn hộ", "căn", "giường bệnh viện", "bác sĩ", "dược sĩ", "điều dưỡng viên", "lượt người", "lao động",
                *_CUED}
 
 # On the accent-folded, same-length view of a block (see _flat).
 _COMPARATOR = re.compile(
-    r"(?:(?:dat|la|o muc|dat muc|chiem|con|muc)\s+)*"
+    r"(?:(?:dat|la|o muc|dat muc|chiem|con|muc|tu)\s+)*"
     r"(?P<c>tren|duoi|toi thieu|it nhat|khong duoi|toi da|khong qua|khoang|giam|tang)?"
     r"(?:\s+(?:dat|la|o muc|dat muc|muc|len|xuong|con))*\s*$"
 )
@@ -82,6 +82,7 @@ _LEAD = re.compile(
     r"|hoan thanh(?: muc tieu)?\b|(?:trong |den |vao )?(?:giai doan \d{4}\s*[-–]\s*\d{4}|(?:cuoi )?nam \d{4})\b)+"
 )
 _TRAIL = re.compile(r"(?:[\s*_,;:.(]|\bcho\b|\bla\b|\bcua\b)+$")
+_BEFORE_TRAIL = re.compile(r"(?:\s+(?:phan dau|dat|la|co|giam|tang|con|len|xuong|muc|o muc))+\s*$")
 _CUT = re.compile(r",\s*trong do\b|\s+nham\b|\s+theo (?:quy dinh|cac)\b|\s+de\b|,\s*dac biet\b|\s+doi voi\b")
 _CONTINUES = re.compile(r"^(cap |khu vuc |do thi|nong thon|thanh thi)")
 _HEAD_CUT = re.compile(r"\s(?:cap (?:tieu hoc|trung hoc|mam non)|khu vuc )")
@@ -113,6 +114,7 @@ def _values(raw: str, flat: str) -> list[dict]:
     out = []
     for m in _VALUE.finditer(raw):
         unit = next(name for p, name in _UNITS if re.fullmatch(p, m.group("unit")))
+        bound = {"lên": "ít nhất", "xuống": "tối đa"}[m.group("bound").split()[-1]] if m.group("bound") else ""
         a = m.group("a")
         before = flat[max(0, m.start() - 100):m.start()]
         if unit in ("tuổi", "năm") and not (("tuoi tho" in before and unit == "tuổi")
@@ -129,11 +131,12 @@ def _values(raw: str, flat: str) -> list[dict]:
             value_max = parse_number(m.group("b")) if m.group("b") else None
         except ValueError:
             continue
-        out.append({"start": m.start(), "end": m.end(), "value": value, "value_max": value_max, "unit": unit})
+        out.append({"start": m.start(), "end": m.end(), "value": value, "value_max": value_max, "unit": unit,
+                    "bound": bound})
     for m in _BARE.finditer(raw):
         if not any(v["start"] <= m.start() < v["end"] for v in out):
             out.append({"start": m.start(), "end": m.end(), "value": parse_number(m.group("a")), "value_max": None,
-                        "unit": ""})
+                        "unit": "", "bound": ""})
     return sorted(out, key=lambda v: v["start"])
 
 
@@ -220,7 +223,7 @@ def _target(doc, block, raw, flat, v, s, e, clause_start, rate, headings, senten
     pre = flat[s:vs]
     cm = _COMPARATOR.search(pre)
     comp_start = s + cm.start()
-    comparator = _COMPARATOR_NAMES[cm.group("c")] if cm.group("c") else (
+    comparator = _COMPARATOR_NAMES[cm.group("c")] if cm.group("c") else v.get("bound") or (
         "duy trì" if _KEEP.search(flat, max(clause_start, vs - 400), vs) else "đạt")
     lead = _LEAD.match(flat, s) if s < comp_start else None
     ind_start = min(lead.end() if lead else s, comp_start)
@@ -246,12 +249,13 @@ def _target(doc, block, raw, flat, v, s, e, clause_start, rate, headings, senten
                            flat[ind_start:comp_start].strip(" *_"))
     if _syllables(before) >= 2 and _clean(before).lower() not in ("tỉ lệ", "tỷ lệ") and (
             named_first or _syllables(after) < 3 or rate_m):
-        indicator = _clean(before)
+        tail = _BEFORE_TRAIL.search(flat, ind_start, comp_start)  # "… phấn đấu đạt", "… giảm còn"
+        indicator = _clean(raw[ind_start:tail.start()] if tail and tail.start() > ind_start else before)
         span = (ind_start, ve + (rate_m.end() - ve if rate_m and v["unit"] in _COUNTS else 0))
     else:
         noun = v["unit"] if v["unit"] in _NOUN_UNITS else ""
         verb = before if _syllables(before) <= 2 else ""
-        indicator = _clean(" ".join(x for x in (verb, noun, after) if x.strip()))
+        indicator = _clean(" ".join(x for x in (verb, noun, after) if x.strip())).replace(" /", "/")
         if rate and v["unit"] in _COUNTS and "dân" not in indicator:
             indicator += f" trên {rate[1:]}"
         span = (ind_start if verb.strip() else comp_start, max(after_end, ve))

@@ -56,6 +56,7 @@ CONCEPTS: tuple[tuple[str, str, str], ...] = (
     ("tro_cap_xa_hoi", r"tro cap xa hoi|tro giup", "Trợ cấp, trợ giúp xã hội"),
     ("ho_ngheo", r"ho ngheo", "Hộ nghèo"),
     ("viec_lam", r"viec lam", "Giải quyết việc làm"),
+    ("thu_nhap", r"thu nhap binh quan", "Thu nhập bình quân đầu người"),
     ("van_hoa", r"van hoa|phat thanh|truyen hinh", "Hưởng thụ văn hóa, phát thanh, truyền hình"),
     ("thong_tin", r"thong tin", "Tiếp cận thông tin"),
 )

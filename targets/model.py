@@ -46,7 +46,7 @@ class Target:
             return s.replace(",", " ").replace(".", ",").replace(" ", ".")
 
         v = num(self.value) + (f"–{num(self.value_max)}" if self.value_max is not None else "")
-        unit = self.unit if self.unit == "%" else (f" {self.unit}" if self.unit else "")
+        unit = self.unit if self.unit.startswith("%") else (f" {self.unit}" if self.unit else "")
         prefix = "" if self.comparator == "đạt" else self.comparator + " "
         return f"{prefix}{v}{unit}"
 

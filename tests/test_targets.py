@@ -264,3 +264,15 @@ def test_rest_api(library):
         assert c.get("/targets/answer", params={"q": "trách nhiệm của Ban Tuyên giáo"}).json()["answer"] is None
         r = c.get("/targets", params={"year": "20x0"})
         assert r.status_code == 422 and "year" in r.text
+
+
+def test_the_forms_the_issue_lists():
+    """Forms named in the issue that the five plans do not all use: per-year rates, "/10.000 dân", "trở lên",
+    "từ … đến …", "giảm còn dưới", money per person."""
+    _, found = plan("- Tỷ lệ hộ nghèo giảm 1,5%/năm; có 1,9 bác sĩ/10.000 dân; tỷ lệ dân số nông thôn được sử dụng "
+                    "nước sạch từ 95% trở lên; tỷ lệ bao phủ bảo hiểm y tế từ 95 đến 100%; tỷ lệ hộ nghèo giảm còn dưới "
+                    "1%; thu nhập bình quân đầu người tăng lên 120 triệu đồng/người/năm.\n")
+    assert [(t.value_text, t.comparator, t.key) for t in found] == [
+        ("giảm 1,5%/năm", "giảm", "ho_ngheo"), ("1,9 bác sĩ/10.000 dân", "đạt", "bac_si"),
+        ("ít nhất 95%", "ít nhất", "nuoc_sach/nong_thon"), ("95–100%", "đạt", "bhyt"), ("dưới 1%", "dưới", "ho_ngheo"),
+        ("tăng 120 triệu đồng/người/năm", "tăng", "thu_nhap")]
