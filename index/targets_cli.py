@@ -42,6 +42,6 @@ def run_targets(args) -> int:
                 plan = t.doc_id
                 print(f"\n{t.citation} — {t.locality or '?'} ({t.doc_id})")
             year = f" ({t.year})" if t.year else ""
-            print(f"  {t.value_text:>24}{year:8} {t.indicator}  [mục {t.section_no}; {t.start}:{t.end}]")
+            print(f"  {t.value_text:>24}{year:8} {t.label}  [mục {t.section_no}; {t.start}:{t.end}]")
         print(f"\n{len(rows)} targets")
     return 0

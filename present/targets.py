@@ -31,10 +31,7 @@ def sort_rows(rows: Iterable[Target], how: str) -> list[Target]:
 
 
 def indicator(t: Target) -> str:
-    """The indicator as written, or — for a continuation ("khu vực nông thôn") — with the head it continues."""
-    if t.indicator_norm != t.indicator.lower() and len(t.indicator_norm) > len(t.indicator):
-        return t.indicator_norm[:1].upper() + t.indicator_norm[1:]
-    return t.indicator
+    return t.label
 
 
 def plan_name(t: Target) -> str:
@@ -43,7 +40,7 @@ def plan_name(t: Target) -> str:
 
 
 def _row(t: Target) -> list:
-    return [t.locality, t.indicator, t.value_text, t.year, t.scope, t.citation, t.section_no, t.comparator, t.value,
+    return [t.locality, t.label, t.value_text, t.year, t.scope, t.citation, t.section_no, t.comparator, t.value,
             t.value_max, t.unit, t.period, t.key, t.text, t.doc_id, f"{t.start}:{t.end}"]
 
 

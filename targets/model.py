@@ -50,6 +50,14 @@ class Target:
         prefix = "" if self.comparator == "đạt" else self.comparator + " "
         return f"{prefix}{v}{unit}"
 
+    @property
+    def label(self) -> str:
+        """The indicator as written, or — for a continuation ("khu vực nông thôn") — with the head it continues
+        ("Tỉ lệ dân số được cấp nước sạch bảo đảm quy chuẩn, khu vực nông thôn")."""
+        if self.indicator_norm != self.indicator.lower() and len(self.indicator_norm) > len(self.indicator):
+            return self.indicator_norm[:1].upper() + self.indicator_norm[1:]
+        return self.indicator
+
     def to_dict(self) -> dict:
         return asdict(self)
 
