@@ -25,6 +25,7 @@ from present import (
     plan_label,
     section_label,
 )
+from present.targets_tab import answer_card, targets_tab
 from service import ACCEPTED, MAX_BYTES, MODES, Filters, IndexBusy, IndexLoadError, Library, Paths, QueryError
 from service.auth import page_needs_token, token_ok
 from vntext.numbers import thousands
@@ -207,8 +208,9 @@ chosen = Filters.of(doc_ids=plans, issuers=bodies, years=years, implements=imple
 st.title(":material/manage_search: Tra cứu kế hoạch")
 st.caption("Tìm đoạn văn trả lời câu hỏi trong các kế hoạch, chương trình hành động — kèm trích dẫn: "
            "số, ngày, cơ quan ban hành, mục.")
-tab_search, tab_precedent, tab_upload = st.tabs([":material/search: Tra cứu", ":material/compare: Câu chữ tiền lệ",
-                                                     ":material/upload_file: Thêm kế hoạch"])
+tab_search, tab_targets, tab_precedent, tab_upload = st.tabs(
+    [":material/search: Tra cứu", ":material/table_chart: Chỉ tiêu", ":material/compare: Câu chữ tiền lệ",
+     ":material/upload_file: Thêm kế hoạch"])
 
 with tab_search:
     query = st.text_input("Câu hỏi", key="q", placeholder="Gõ câu hỏi rồi nhấn Enter — có dấu hay không dấu đều được",
@@ -232,6 +234,8 @@ with tab_search:
                       on_click=lambda q=query: st.session_state.update(places_off=q))
         elif scope is not None:
             st.caption(md_escape(f"Kho chưa có kế hoạch của {', '.join(scope.names)}: đang tìm trong mọi kế hoạch."))
+        if shown is not None:
+            answer_card(lib, query)  # a question asking for a target: its figures first (present/targets_tab.py)
         if served != mode:
             st.caption("Chỉ mục chưa có vector: đang tìm theo từ khóa.")
         if shown is None:
@@ -255,6 +259,9 @@ with tab_search:
                 left.code(p.citation, language=None, wrap_lines=True)
                 if right.button("Xem toàn văn", key=f"open_{h.chunk.id}", icon=":material/description:"):
                     show_document(h.document.id, h.chunk.start, h.chunk.end, query)
+
+with tab_targets:
+    targets_tab(lib)
 
 with tab_precedent:
     st.markdown("Dán một câu hoặc đoạn văn đang soạn: trang tìm cách diễn đạt gần nhất trong từng kế hoạch "

@@ -3,6 +3,7 @@
     python -m api [--host 127.0.0.1] [--port 8000]      # or scripts/api.sh
     GET  /search?q=…&k=&mode=&plan=&body=&year=&implements=
     GET  /documents, /documents/{id}?start=&end=
+    GET  /targets?q=&year=&place=&plan=&key=, /targets/answer?q=   the plans' targets; a target question's card
     POST /precedent                 {"text": "…"}
     POST /documents                 multipart plan files; Authorization: Bearer $PLANS_API_TOKEN
     GET  /status, /health           OpenAPI docs at /docs
@@ -159,6 +160,24 @@ def _read_routes(api: FastAPI, lib: Library) -> None:
              "wordings": [{"start": w.start, "end": w.end, "text": w.text, "similarity": round(w.similarity, 4),
                            "section": w.chunk.section, "section_no": w.chunk.section_no} for w in g.wordings]}
             for g in groups]}
+
+    @api.get("/targets", summary="Chỉ tiêu của các kế hoạch (giá trị, năm, phạm vi, trích dẫn)")
+    def targets(q: Annotated[str, Query(description="Từ chủ đề: mọi từ phải có trong chỉ tiêu",
+                                        examples=["nước sạch", "BHXH"], max_length=200)] = "",
+                year: Annotated[str | None, Query(pattern=r"^\d{4}$", description="Năm mục tiêu",
+                                                  examples=["2030"])] = None,
+                place: Annotated[str | None, Query(max_length=100, description="Địa phương",
+                                                   examples=["Đồng Nai"])] = None,
+                plan: Annotated[list[str], Query(description="Chỉ các kế hoạch này (id)")] = (),
+                key: Annotated[str | None, Query(max_length=100, description="Khóa chỉ tiêu, vd. nuoc_sach")] = None):
+        rows = lib.targets(q, year=year, place=place, plan=plan, key=key)
+        return {"count": len(rows), "targets": [{**t.to_dict(), "value_text": t.value_text} for t in rows]}
+
+    @api.get("/targets/answer", summary="Thẻ trả lời khi câu hỏi hỏi một chỉ tiêu (null nếu không)")
+    def target_answer(q: Annotated[str, Query(description="Câu hỏi", examples=EXAMPLES["q"][:2],
+                                              max_length=MAX_CHARS)]):
+        card = lib.target_answer(q)
+        return {"question": q, "answer": card.to_dict() if card is not None else None}
 
     @api.get("/documents", summary="Các văn bản trong kho")
     def documents():

@@ -5,7 +5,8 @@ Hit@1, Recall@5, Recall@10, MRR@10 and nDCG@10 (ranx) for each mode, overall and
 latency. A hit is relevant to a gold quote when its cited span covers at least half of the quote.
 Without --index, the index is built from --corpus (default corpus/) with the index defaults, embeddings cached.
 --benchmark alqac2022 evaluates the public legal set instead (../shared/benchmarks or $PLANS_BENCHMARKS).
---sweep runs ``python -m eval.sweep`` with the remaining arguments.
+--sweep runs ``python -m eval.sweep`` with the remaining arguments; --targets runs ``python -m eval.targets``
+(extraction of targets against eval/targets_gold.jsonl, and the answer cards).
 --backend milvus also serves the same index from Milvus (--milvus-uri, else a Milvus Lite server started on
 127.0.0.1 for the run) and prints its figures beside the embedded engines' (``eval.backends``).
 """
@@ -88,6 +89,10 @@ def main(argv=None) -> int:
         from .sweep import main as sweep
 
         return sweep([a for a in argv if a != "--sweep"])
+    if "--targets" in argv:
+        from .targets import main as targets
+
+        return targets([a for a in argv if a != "--targets"])
     args = _args(argv)
     try:
         questions = alqac.load_questions() if args.benchmark else load_questions(args.questions, kinds=None)

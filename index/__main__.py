@@ -1,4 +1,5 @@
 """python -m index search "QUERY" [-k 10] [--mode hybrid|bm25|dense] [--json] [--queries FILE] [--milvus URI]
+   python -m index targets [QUERY] [--year Y] [--place P] [--plan ID] [--json|--csv]
    python -m index milvus-load --uri URI [--collection plans] [--index data/index] [--dense-index FLAT]
 
 Readable output by default; --json prints {"query", "mode", "hits": [{rank, score, doc_id, title, citation, section, section_no,
@@ -75,9 +76,23 @@ def main(argv=None) -> int:
     m.add_argument("--collection", default="plans", help="collection name (default: plans)")
     m.add_argument("--index", default="data/index", help="index directory (default: data/index)")
     m.add_argument("--dense-index", default="FLAT", help="Milvus index type of the vectors (FLAT, HNSW, AUTOINDEX…)")
+    t = sub.add_parser("targets", help="the plans' targets (chỉ tiêu), filtered")
+    t.add_argument("query", nargs="?", default="", help="topic words: every one must be in the indicator")
+    t.add_argument("--year", help="target year, e.g. 2030")
+    t.add_argument("--place", help="locality: the plans issued there, or in it")
+    t.add_argument("--plan", action="append", default=[], help="plan id (repeatable)")
+    t.add_argument("--key", help="indicator key, e.g. nuoc_sach or nuoc_sach/nong_thon")
+    fmt = t.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print JSON lines, one target a line")
+    fmt.add_argument("--csv", action="store_true", help="print CSV (UTF-8 with BOM, for Excel)")
+    t.add_argument("--index", default="data/index", help="index directory (default: data/index)")
     args = ap.parse_args(argv)
     if args.command == "milvus-load":
         return _milvus_load(args)
+    if args.command == "targets":
+        from .targets_cli import run_targets
+
+        return run_targets(args)
     if not args.query and not args.queries:
         ap.error("give a QUERY or --queries FILE")
     if not 1 <= args.k <= 1000:

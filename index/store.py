@@ -20,6 +20,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from ingest import Chunk, Document, DocumentMeta
+from targets.store import write as write_targets
 
 from .bm25 import BM25Retriever
 from .dense import DenseIndex
@@ -128,6 +129,8 @@ def _save(index, link: Path) -> Path:
             "libraries": _versions(),
             "corpus_hash": corpus_hash(docs),
             "documents": {d.id: d.sha256 for d in docs},
+            # The plans' targets (targets/store.py): only new and changed plans are extracted again.
+            "targets": write_targets(tmp, docs, previous=link if (link / "manifest.json").is_file() else None),
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         final = link.parent / f"{link.name}-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"

@@ -27,8 +27,13 @@ from index.embedders import load_embedder
 from index.lock import holder
 from index.store import read_manifest
 from ingest import Document
+from targets import Target, extract_all
+from targets.store import TargetsLoadError
+from targets.store import read as read_targets
 from vntext.query import Query, QueryError
 
+from .answers import TargetAnswer, filter_targets
+from .answers import answer as target_answer
 from .marks import mark
 from .places import PlaceScope, scope_of
 from .precedent import PlanWordings, closest_wordings
@@ -358,6 +363,33 @@ class Library:
         if not 0 <= start <= end <= len(doc.text):
             raise ValueError(f"span [{start}:{end}] is outside document {doc_id!r} (0–{len(doc.text)} characters)")
         return doc, start, end
+
+    # -- targets (chỉ tiêu) -------------------------------------------------------------------------
+    def all_targets(self) -> list[Target]:
+        """Every target of every plan, as stored with the index (extracted at once from an index built
+        before targets were stored)."""
+        index = self.index()
+        version = self._version
+        cached = getattr(self, "_targets", None)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        try:
+            rows = read_targets(self.paths.index)
+        except TargetsLoadError:
+            rows = extract_all(index.documents.values())
+        self._targets = (version, rows)
+        return rows
+
+    def targets(self, query: str = "", year: str | None = None, place: str | None = None,
+                plan: Iterable[str] = (), key: str | None = None) -> list[Target]:
+        """The targets the filters keep (``service.answers.filter_targets``), in plan and document order."""
+        return filter_targets(self.all_targets(), self.index().documents, Query.parse(query).raw if query else "",
+                              year, place, plan, key)
+
+    def target_answer(self, question: str | Query) -> TargetAnswer | None:
+        """The answer card when ``question`` asks for a target, else None (``service.answers``)."""
+        query = Query.parse(question)
+        return target_answer(query.raw, self.all_targets(), self.index().documents) if query else None
 
     # -- status -----------------------------------------------------------------------------------
     def status(self) -> dict:

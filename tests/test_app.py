@@ -97,8 +97,8 @@ def messages(at: AppTest, kind: str) -> str:
 def test_first_visit_offers_examples_in_vietnamese(env):
     at = page()
     assert at.title[0].value.endswith("Tra cứu kế hoạch")
-    assert [t.label for t in at.tabs][-3:] == [":material/search: Tra cứu", ":material/compare: Câu chữ tiền lệ",
-                                               ":material/upload_file: Thêm kế hoạch"]
+    assert [t.label for t in at.tabs][-4:] == [":material/search: Tra cứu", ":material/table_chart: Chỉ tiêu",
+                                               ":material/compare: Câu chữ tiền lệ", ":material/upload_file: Thêm kế hoạch"]
     examples = [b.label for b in at.button if (b.key or "").startswith("ex_")]
     assert "mục tiêu nước sạch nông thôn 2030" in examples and "chỉ tiêu BHXH Đồng Nai 2025" in examples
     assert not citations(at)
