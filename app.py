@@ -284,7 +284,7 @@ with tab_precedent:
                     st.code(cite(w.document, w.chunk), language=None, wrap_lines=True)
 
 with tab_upload:
-    st.markdown(f"Thêm kế hoạch mới vào kho: tệp {', '.join(ACCEPTED)} (PDF phải có lớp chữ), tối đa "
+    st.markdown(f"Thêm kế hoạch mới vào kho: tệp {', '.join(ACCEPTED)} (bản quét PDF được nhận dạng chữ bằng OCR), tối đa "
                 f"{MAX_BYTES // 2**20} MB. Tệp được kiểm tra, lưu vào thư mục kho và lập chỉ mục ngay — "
                 "tìm được luôn, không cần khởi động lại.")
     for kind, message in st.session_state.pop("upload_messages", []):
