@@ -117,24 +117,30 @@ def vni_encode(text: str) -> bytes:
 # -- VIQR (RFC 1456): ASCII marks after the vowel: ( breve, ^ hat, + horn, ' ` ? ~ . tones, dd for đ.
 _VIQR_MODS = {"\u0306": "(", "\u0302": "^", "\u031b": "+"}
 _VIQR_TONES = dict(zip(_TONES[1:], "`?~'.", strict=True))
-_VIQR_WORD = re.compile(r"([AaEeIiOoUuYy])([(^+])?([`?~'.])?(?=([A-Za-z]?))|([Dd])([Dd])")
+_VIQR_WORD = re.compile(r"\\([(^+`?~'.\\])|([AaEeIiOoUuYy])([(^+])?([`?~'.])?(?=([A-Za-z]?))|([Dd])([Dd])")
+_VIQR_MARKS = "(^+`?~'."
 _VIQR_HINT = re.compile(r"[AaEeOoUu][(^+]|[AaEeIiOoUuYy][`'~](?=[a-z\s])|\b[Dd][Dd][a-z]")
 
 
 def viqr_decode(text: str) -> str:
-    """VIQR text as Unicode. "." and "?" after a vowel are tones only inside a word or before a lower-case
-    word (a sentence goes on); before a capital, a line end or the text's end they stay punctuation."""
+    """VIQR text as Unicode. A mark escaped by a backslash ("\\.") is the character itself, as RFC 1456 has
+    it; an unescaped "." or "?" after a vowel is a tone inside a word, before punctuation or before a
+    lower-case word (the sentence goes on), and punctuation before a capital, a line end or the text's end —
+    unless the text escapes its full stops, as the standard does: then every unescaped one is a tone."""
+    escaped = re.search(r"\\[.?]", text) is not None
 
     def one(m: re.Match) -> str:
-        if m.group(5):
-            return "Đ" if m.group(5) == "D" else "đ"
-        vowel, mod, tone, after = m.group(1), m.group(2), m.group(3), m.group(4)
+        if m.group(1):
+            return m.group(1)
+        if m.group(6):
+            return "Đ" if m.group(6) == "D" else "đ"
+        vowel, mod, tone, after = m.group(2), m.group(3), m.group(4), m.group(5)
         combining = ""
         if mod:
             if vowel.lower() + mod not in ("a(", "a^", "e^", "o^", "o+", "u+"):  # not a Vietnamese letter
                 return m.group()
             combining = {"(": "\u0306", "^": "\u0302", "+": "\u031b"}[mod]
-        if tone and tone in ".?" and not after and not _continues(m):
+        if tone and tone in ".?" and not after and not escaped and not _continues(m):
             return unicodedata.normalize("NFC", vowel + combining) + tone
         if tone:
             combining += {"`": "\u0300", "?": "\u0309", "~": "\u0303", "'": "\u0301", ".": "\u0323"}[tone]
@@ -145,7 +151,7 @@ def viqr_decode(text: str) -> str:
 
 def _continues(m: re.Match) -> bool:
     rest = m.string[m.end():m.end() + 3]
-    return bool(re.match(r" [a-zđ]", rest))
+    return bool(re.match(r" [a-zđ]|[,;:!)\]*\"'”]", rest))
 
 
 def viqr_encode(text: str) -> str:
@@ -158,6 +164,8 @@ def viqr_encode(text: str) -> str:
         base, marks = parts[0], parts[1:]
         mods = "".join(_VIQR_MODS[c] for c in marks if c in _VIQR_MODS)
         tones = "".join(_VIQR_TONES[c] for c in marks if c in _VIQR_TONES)
+        if ch in _VIQR_MARKS + "\\" and out and (out[-1][-1:] in "AaEeIiOoUuYy" + _VIQR_MARKS):
+            ch = "\\" + ch  # a literal mark after a vowel is escaped (RFC 1456)
         out.append(base + mods + tones if base in "AaEeIiOoUuYy" else ch)
     return "".join(out)
 

@@ -68,12 +68,12 @@ def ocr_pages(pdf: Path, pages: list[int], lang: str = "vie", dpi: int = DPI,
 
 
 def strip_running_lines(pages: dict[int, str]) -> dict[int, str]:
-    """Drops page numbers, and the first or last lines that recur on at least half the pages (3 or more)."""
+    """Drops page numbers, and the first or last lines that recur on at least half the pages (2 or more)."""
     edges: Counter[str] = Counter()
     for text in pages.values():
         lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
         edges.update({_key(ln) for ln in lines[:2] + lines[-2:]})
-    running = {k for k, c in edges.items() if len(pages) >= 3 and c * 2 >= len(pages)}
+    running = {k for k, c in edges.items() if c >= 2 and c * 2 >= len(pages)}
     out = {}
     for n, text in pages.items():
         kept = [ln for ln in text.split("\n") if not _PAGE_NUMBER.match(ln.strip()) and _key(ln) not in running]
