@@ -48,6 +48,11 @@ def distance(a: str, b: str) -> int:
     return int(prev[-1])
 
 
+def printed(text: str) -> str:
+    """The plan as printed: the corpus files' markdown marks ("## ", "**") are not on paper."""
+    return re.sub(r"(?m)^#+\s*", "", text.replace("**", ""))
+
+
 def flat(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
 
@@ -72,7 +77,7 @@ def run(corpus_dir: Path, pages: int, questions_path: Path) -> dict:
 
     plans = sorted(corpus_dir.glob("*.txt"))
     questions = load_questions(questions_path, kinds=None)
-    truth = {p.stem: "\n".join("\n".join(lines) for lines in layout(p.read_text())[:pages]) for p in plans}
+    truth = {p.stem: "\n".join("\n".join(lines) for lines in layout(printed(p.read_text()))[:pages]) for p in plans}
     gold = {}  # question -> [(doc, quote)] whose quote lies in the rendered pages
     for q in questions:
         inside = [(g.doc, g.quote) for g in q.gold if g.quote and g.doc in truth and locate(truth[g.doc], g.quote)]

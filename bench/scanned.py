@@ -14,9 +14,9 @@ DPI, WIDTH, HEIGHT, MARGIN = 300, 2480, 3508, 236  # A4; 2 cm margins
 HEADER = "ỦY BAN NHÂN DÂN TỈNH — BẢN SAO"
 
 
-def layout(text: str, size: int = 46, chars: int = 78) -> list[list[str]]:
+def layout(text: str, size: int = 46) -> list[list[str]]:
     """The text's lines as wrapped on pages (lists of lines) by the page geometry."""
-    lines = []
+    chars, lines = int((WIDTH - 2 * MARGIN) / (size * 0.56)), []
     for para in text.split("\n"):
         lines += textwrap.wrap(para, chars) or [""]
     per_page = (HEIGHT - 2 * MARGIN - 200) // int(size * 1.45)
@@ -55,19 +55,33 @@ def render_scan(text: str, path: Path, noise: float = 0.0, angle: float = 0.0, s
 
 
 def _stamp_and_signature(img, rng: random.Random) -> None:
-    from PIL import ImageDraw, ImageFont
+    """A red stamp as a grey scan shows it: a double ring with its text set round the edge, over a scrawl."""
+    import math
+
+    from PIL import Image, ImageDraw, ImageFont
 
     draw = ImageDraw.Draw(img)
     cx, cy, r = WIDTH - MARGIN - 420, HEIGHT - MARGIN - 520, 300
-    for k in range(6):  # a grey ring of a stamp with its text round the edge, over the words
-        draw.ellipse((cx - r + k, cy - r + k, cx + r - k, cy + r - k), outline=110)
-    font = ImageFont.truetype(FONT, 40)
-    draw.text((cx - 230, cy - 20), "ỦY BAN NHÂN DÂN", font=font, fill=110)
-    x, y = cx - 350, cy + 150
+    x, y = cx - 350, cy + 60
     for _ in range(40):  # a scrawled signature
         nx, ny = x + rng.randint(5, 30), y + rng.randint(-60, 60)
         draw.line((x, y, nx, ny), fill=30, width=5)
         x, y = nx, ny
+    for k in (0, 1, 2, 3, 70, 71, 72):
+        draw.ellipse((cx - r + k, cy - r + k, cx + r - k, cy + r - k), outline=120)
+    font = ImageFont.truetype(FONT, 44)
+    text = "ỦY BAN NHÂN DÂN TỈNH * ĐỒNG NAI * "
+    for i, ch in enumerate(text):
+        angle = 180 - 360 * i / len(text)
+        glyph = Image.new("L", (64, 64), 0)
+        ImageDraw.Draw(glyph).text((10, 4), ch, font=font, fill=255)
+        glyph = glyph.rotate(angle - 90, resample=Image.Resampling.BICUBIC)
+        px = cx + (r - 38) * math.cos(math.radians(angle)) - 32
+        py = cy - (r - 38) * math.sin(math.radians(angle)) - 32
+        img.paste(120, (int(px), int(py)), glyph)
+    draw.polygon([(cx, cy - 70), (cx + 20, cy - 15), (cx + 75, cy - 15), (cx + 30, cy + 20), (cx + 45, cy + 75),
+                  (cx, cy + 40), (cx - 45, cy + 75), (cx - 30, cy + 20), (cx - 75, cy - 15), (cx - 20, cy - 15)],
+                 fill=120)  # the star
 
 
 def _speckle(img, share: float, rng: random.Random) -> None:

@@ -191,9 +191,11 @@ def _docx_text(path: Path, data: bytes, what: str = ".docx") -> tuple[str, str]:
 
 def _converted(path: Path, data: bytes) -> tuple[str, str]:
     """.doc/.odt/.rtf: LibreOffice writes a .docx, read as any .docx is."""
-    from .convert import to_docx
+    from .convert import looks_like, to_docx
     from .external import ExternalError
 
+    if not looks_like(data, path.suffix.lower()):
+        raise IngestError(f"{path}: not a {path.suffix.lower()} file (its first bytes are not that format's)")
     try:
         docx = to_docx(data, path.suffix.lower())
     except ExternalError as e:
