@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import tempfile
@@ -126,7 +127,9 @@ def main(argv=None) -> int:
     ap.add_argument("--questions", default="eval/questions.jsonl")
     ap.add_argument("--out", default="bench/results/ocr.json")
     args = ap.parse_args(argv)
-    report = run(Path(args.corpus), args.pages, Path(args.questions))
+    with tempfile.TemporaryDirectory() as cache:  # OCR every page: nothing from an earlier run's read cache
+        os.environ["PLANS_READ_CACHE"] = cache
+        report = run(Path(args.corpus), args.pages, Path(args.questions))
     Path(args.out).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(report, ensure_ascii=False, indent=2))
     return 0

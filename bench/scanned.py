@@ -42,8 +42,8 @@ def render_scan(text: str, path: Path, noise: float = 0.0, angle: float = 0.0, s
             draw.text((MARGIN, y), line, font=font, fill=0)
             y += int(size * 1.45)
         draw.text((WIDTH // 2, HEIGHT - MARGIN // 2), str(n), font=small, fill=0)
-        if stamp and n == len(pages):
-            _stamp_and_signature(img, rng)
+        if stamp and n == len(pages):  # where the signature block is: below the text, or over its last lines
+            _stamp_and_signature(img, rng, min(y + 260, HEIGHT - MARGIN - 320))
         if noise:
             _speckle(img, noise, rng)
         if angle:
@@ -54,14 +54,14 @@ def render_scan(text: str, path: Path, noise: float = 0.0, angle: float = 0.0, s
     return truth
 
 
-def _stamp_and_signature(img, rng: random.Random) -> None:
+def _stamp_and_signature(img, rng: random.Random, cy: int) -> None:
     """A red stamp as a grey scan shows it: a double ring with its text set round the edge, over a scrawl."""
     import math
 
     from PIL import Image, ImageDraw, ImageFont
 
     draw = ImageDraw.Draw(img)
-    cx, cy, r = WIDTH - MARGIN - 420, HEIGHT - MARGIN - 520, 300
+    cx, r = WIDTH - MARGIN - 420, 300
     x, y = cx - 350, cy + 60
     for _ in range(40):  # a scrawled signature
         nx, ny = x + rng.randint(5, 30), y + rng.randint(-60, 60)

@@ -56,15 +56,27 @@ def read(path: str | Path, warn=None) -> list[Source]:
         raise IngestError(f"{path}: the file is empty")
     if suffix in (".json", ".jsonl"):
         return _records(path, _decode(path, data)[0], suffix, warn or (lambda message: None))
+    from . import readcache
+
+    if suffix in _SLOW and (kept := readcache.get(data, suffix)) is not None:
+        return [Source(**{**kept, "id": safe_id(path.stem), "path": str(path)})]
     if suffix == ".pdf":
-        return [_pdf(path, data, warn or (lambda message: None))]
-    reader = {".docx": _docx_text, ".doc": _converted, ".odt": _converted, ".rtf": _converted,
-              ".html": _html, ".htm": _html}.get(suffix, _decode)
-    text, note = reader(path, data)
-    text = unicodedata.normalize("NFC", text)
-    if not text.strip():
-        raise IngestError(f"{path}: no text found")
-    return [Source(id=safe_id(path.stem), text=text, path=str(path), format=suffix.lstrip("."), note=note)]
+        source = _pdf(path, data, warn or (lambda message: None))
+    else:
+        reader = {".docx": _docx_text, ".doc": _converted, ".odt": _converted, ".rtf": _converted,
+                  ".html": _html, ".htm": _html}.get(suffix, _decode)
+        text, note = reader(path, data)
+        text = unicodedata.normalize("NFC", text)
+        if not text.strip():
+            raise IngestError(f"{path}: no text found")
+        source = Source(id=safe_id(path.stem), text=text, path=str(path), format=suffix.lstrip("."), note=note)
+    if suffix in _SLOW and (source.ocr_pages or suffix != ".pdf"):
+        readcache.put(data, suffix, source)
+    return [source]
+
+
+# Readers that take seconds (OCR, LibreOffice): what they made of a file is kept by its content hash.
+_SLOW = (".pdf", ".doc", ".odt", ".rtf")
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, str]:

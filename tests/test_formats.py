@@ -39,6 +39,12 @@ def needs_ocr(test):
     return pytest.mark.slow(pytest.mark.skipif(_NO_OCR, reason=reason)(test))
 
 
+@pytest.fixture(autouse=True)
+def own_read_cache(tmp_path, monkeypatch):
+    """Each test OCRs and converts for real: what an earlier run kept is not reused."""
+    monkeypatch.setenv("PLANS_READ_CACHE", str(tmp_path / "read-cache"))
+
+
 def plan_docx(text: str) -> bytes:
     doc = Docx()
     for block in text.split("\n\n"):
@@ -133,7 +139,7 @@ def test_a_scanned_page_is_read_by_ocr_without_its_header_page_number_and_stamp(
 
 
 @needs_ocr
-def test_a_pdf_with_one_scanned_page_keeps_both_pages_and_their_numbers(tmp_path):
+def test_a_pdf_with_one_scanned_page_keeps_both_pages_and_their_numbers(tmp_path, monkeypatch):
     from pypdf import PdfWriter
 
     make_pdf(["KE HOACH so 7/KH-UBND", "Trang mot co lop chu: phat trien nong thon moi va giao thong"],
@@ -152,6 +158,10 @@ def test_a_pdf_with_one_scanned_page_keeps_both_pages_and_their_numbers(tmp_path
     assert cite(doc, water).endswith(", trang 2")
     first = next(c for c in chunks if "nong thon" in c.text)
     assert cite(doc, first).endswith(", trang 1")
+    # Read again (a rebuild, or the build after an upload's check): from the cache, without running Tesseract.
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
+    assert read(tmp_path / "mixed.pdf") == [source]
+    assert len(list((tmp_path / "read-cache").glob("*.pdf.json"))) == 1
 
 
 def test_running_headers_and_page_numbers_are_dropped():
