@@ -22,8 +22,9 @@ def main(argv=None) -> int:
     if not args.quiet:  # OCR reports page by page
         import logging
 
-        logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-        logging.getLogger("ingest").setLevel(logging.INFO)
+        log = logging.getLogger("ingest")
+        log.setLevel(logging.INFO)
+        log.addHandler(logging.StreamHandler(sys.stderr))
     import tempfile
 
     from index import IndexBusy, build_index

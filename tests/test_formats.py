@@ -281,3 +281,21 @@ def test_the_summary_names_every_file(tmp_path):
     assert text.startswith("6 files: 3 read (3 documents), 1 refused, 2 skipped")
     for name in ("hong.txt", "notes.wpd", ".an.txt"):
         assert name in text
+
+
+@pytest.mark.slow
+def test_python_m_ingest_ends_with_the_summary(tmp_path, capsys, monkeypatch):
+    from ingest.__main__ import main
+    from ingest.legacy import tcvn3_encode
+
+    monkeypatch.setenv("PLANS_CACHE", str(tmp_path / "cache"))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "plan.txt").write_text(PLAN)
+    (folder / "cu.txt").write_bytes(tcvn3_encode(PLAN.lower().replace("95%", "96%")))
+    (folder / "hong.txt").write_bytes(b"\x00\x01" * 100)
+    (folder / ".an.txt").write_text(PLAN)
+    assert main([str(folder), "--index", str(tmp_path / "index"), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("4 files: 2 read (2 documents), 1 refused, 1 skipped\n  converted: 1 × TCVN3 → Unicode\n")
+    assert "refused: " + str(folder / "hong.txt") in out and "skipped: " + str(folder / ".an.txt") in out
