@@ -51,13 +51,13 @@ _TCVN3 = _tcvn3_table()
 _TCVN3_BYTE = {ord(g.encode("latin-1")): u for u, g in _TCVN3.items()}
 
 
-_TCVN3_READ = [_TCVN3_BYTE.get(b) or bytes([b]).decode("cp1252", "replace") for b in range(256)]
+_TCVN3_READ = {b: _TCVN3_BYTE.get(b) or bytes([b]).decode("cp1252", "replace") for b in range(256)}
 
 
 def tcvn3_decode(data: bytes, capitals: bool = False) -> str:
     """TCVN3 bytes as Unicode; ``capitals`` for text set in a capitals font (.VnTimeH), where the lower-case
     codes show capitals. Bytes the standard leaves free read as cp1252."""
-    out = "".join(map(_TCVN3_READ.__getitem__, data))
+    out = data.decode("latin-1").translate(_TCVN3_READ)  # one code point per byte, then the table
     return out.upper() if capitals else out
 
 
@@ -65,10 +65,13 @@ def tcvn3_encode(text: str) -> bytes:
     """Unicode to TCVN3; a capital with a tone mark has no code and raises (write it in a capitals font)."""
     out = bytearray()
     for ch in unicodedata.normalize("NFC", text):
-        glyph = _TCVN3.get(ch, ch)
-        if not glyph.isascii() and glyph not in _TCVN3.values():
+        if ch in _TCVN3:
+            out += _TCVN3[ch].encode("latin-1")
+            continue
+        code = ch.encode("cp1252", "replace") if not ch.isascii() else ch.encode()
+        if code == b"?" and ch != "?" or code[0] in _TCVN3_BYTE:  # a letter TCVN3 lacks, or its code is a letter's
             raise ValueError(f"TCVN3 has no code for {ch!r}")
-        out += glyph.encode("latin-1")
+        out += code  # punctuation the free codes hold as in cp1252 (“ ” – …)
     return bytes(out)
 
 
@@ -104,10 +107,20 @@ _VNI_PATTERN = re.compile("|".join(re.escape(v) for v, _ in _VNI_DECODE))
 _VNI_MAP = dict(_VNI_DECODE)
 
 
+_VNI_MARKS = "".join(sorted({c for v in _VNI_MAP for c in v[1:]} | {c.upper() for v in _VNI_MAP for c in v[1:]}))
+_VNI_QUICK = re.compile(f"[{''.join(sorted({v[0] for v in _VNI_MAP}))}][{_VNI_MARKS}]{{1,2}}"
+                        f"|[{''.join(sorted(v for v in _VNI_MAP if len(v) == 1))}]")
+
+
 def vni_decode(data: bytes | str) -> str:
-    """VNI bytes (or their cp1252 reading) as Unicode; the longest spelling wins ("oâ" + "ù"... -> "ố")."""
+    """VNI bytes (or their cp1252 reading) as Unicode; the longest spelling wins ("oá" -> "ố", "ôù" -> "ớ")."""
     text = data.decode("cp1252", "replace") if isinstance(data, bytes) else data
-    return _VNI_PATTERN.sub(lambda m: _VNI_MAP[m.group()], text)
+
+    def one(m: re.Match) -> str:
+        found = _VNI_MAP.get(m.group())
+        return found if found is not None else _VNI_PATTERN.sub(lambda n: _VNI_MAP[n.group()], m.group())
+
+    return _VNI_QUICK.sub(one, text)
 
 
 def vni_encode(text: str) -> bytes:
@@ -203,7 +216,7 @@ def _is_syllable(word: str) -> bool:
     return _SYLLABLE.fullmatch(bare) is not None
 
 
-def vietnamese_score(text: str, limit: int = 200_000) -> tuple[float, int]:
+def vietnamese_score(text: str, limit: int = 50_000) -> tuple[float, int]:
     """(share of words with a non-ASCII letter that are Vietnamese syllables, how many such words)."""
     words = [w.strip(_EDGE) for w in text[:limit].split()]
     marked = [w for w in words if w and not w.isascii()]
@@ -212,6 +225,7 @@ def vietnamese_score(text: str, limit: int = 200_000) -> tuple[float, int]:
     return sum(map(_is_syllable, marked)) / len(marked), len(marked)
 
 
+SAMPLE = 50_000
 GOOD, CLEAR = 0.8, 0.15  # a reading is taken when this share of its words are syllables, this far ahead
 
 
@@ -238,13 +252,14 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         if text.isascii() and len(_VIQR_HINT.findall(text)) >= max(3, len(text.split()) // 20):
             return unicodedata.normalize("NFC", viqr_decode(text)), "VIQR → Unicode"
         return repair(unicodedata.normalize("NFC", text))
-    candidates = {"TCVN3": tcvn3_decode(data), "VNI": unicodedata.normalize("NFC", vni_decode(data)),
-                  "CP1258": cp1258_decode(data)}
-    found = _best(candidates)
+    readers = {"TCVN3": tcvn3_decode, "VNI": lambda b: unicodedata.normalize("NFC", vni_decode(b)),
+               "CP1258": cp1258_decode}
+    sample = data[:SAMPLE]  # the readings are judged on a sample; the one chosen reads the whole file
+    found = _best({name: read(sample) for name, read in readers.items()})
     if found is None:
         raise LegacyError("not UTF-8 or UTF-16 text, and no Vietnamese in any legacy reading "
                           f"(tried {', '.join(TRIED)}); save it as UTF-8")
-    return found[1], f"{found[0]} → Unicode"
+    return (found[1] if len(data) <= SAMPLE else readers[found[0]](data)), f"{found[0]} → Unicode"
 
 
 # Symbols that TCVN3 letters show as when their bytes are read as cp1252, inside a word: "ho¹ch", "c¸c".
@@ -253,6 +268,10 @@ _MOJIBAKE = re.compile(f"[A-Za-z][{_SYMBOLS}]|[{_SYMBOLS}][a-z]")
 
 
 def _as_cp1252(text: str) -> bytes | None:
+    try:
+        return text.encode("cp1252")
+    except UnicodeEncodeError:
+        pass
     out = bytearray()
     for ch in text:
         try:
