@@ -12,6 +12,7 @@ from pathlib import Path
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 DPI, WIDTH, HEIGHT, MARGIN = 300, 2480, 3508, 236  # A4; 2 cm margins
 HEADER = "ỦY BAN NHÂN DÂN TỈNH — BẢN SAO"
+SIGNATURE = ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "", "", "", "Nguyễn Văn An"]
 
 
 def layout(text: str, size: int = 46) -> list[list[str]]:
@@ -26,12 +27,16 @@ def layout(text: str, size: int = 46) -> list[list[str]]:
 def render_scan(text: str, path: Path, noise: float = 0.0, angle: float = 0.0, seed: int = 0,
                 size: int = 46, stamp: bool = True) -> list[str]:
     """Write ``text`` as an image-only PDF at ``path``; returns each page's text as it was set (the truth for
-    measuring OCR). ``noise``: share of pixels flipped; ``angle``: degrees the page is turned."""
+    measuring OCR), the signature block's lines included. ``noise``: share of pixels flipped; ``angle``:
+    degrees the page is turned; ``stamp``: end with a signature block, signed and stamped."""
     from PIL import Image, ImageDraw, ImageFont
 
     font, small = ImageFont.truetype(FONT, size), ImageFont.truetype(FONT, size - 10)
     rng = random.Random(seed)
     pages, truth = layout(text, size), []
+    step = int(size * 1.45)
+    if stamp and (len(pages[-1]) + len(SIGNATURE) + 2) * step > HEIGHT - 2 * MARGIN - 200:
+        pages.append([])  # the signature block goes on a page of its own, as in the plans
     images = []
     for n, lines in enumerate(pages, 1):
         img = Image.new("L", (WIDTH, HEIGHT), 255)
@@ -40,10 +45,15 @@ def render_scan(text: str, path: Path, noise: float = 0.0, angle: float = 0.0, s
         y = MARGIN + 60
         for line in lines:
             draw.text((MARGIN, y), line, font=font, fill=0)
-            y += int(size * 1.45)
+            y += step
         draw.text((WIDTH // 2, HEIGHT - MARGIN // 2), str(n), font=small, fill=0)
-        if stamp and n == len(pages):  # where the signature block is: below the text, or over its last lines
-            _stamp_and_signature(img, rng, min(y + 260, HEIGHT - MARGIN - 320))
+        if stamp and n == len(pages):  # the signature block: its title lines, a scrawl, a stamp over them
+            x, y = WIDTH // 2 + 100, y + step
+            for line in SIGNATURE:
+                draw.text((x, y), line, font=font, fill=0)
+                y += step
+            lines = lines + [line for line in SIGNATURE if line]
+            _stamp_and_signature(img, rng, x - 150, y - 4 * step)
         if noise:
             _speckle(img, noise, rng)
         if angle:
@@ -54,15 +64,16 @@ def render_scan(text: str, path: Path, noise: float = 0.0, angle: float = 0.0, s
     return truth
 
 
-def _stamp_and_signature(img, rng: random.Random, cy: int) -> None:
-    """A red stamp as a grey scan shows it: a double ring with its text set round the edge, over a scrawl."""
+def _stamp_and_signature(img, rng: random.Random, cx: int, cy: int) -> None:
+    """A scrawled signature, and a red stamp as a grey scan shows it: a double ring with its text set round the
+    edge and a star, centred at (cx, cy)."""
     import math
 
     from PIL import Image, ImageDraw, ImageFont
 
     draw = ImageDraw.Draw(img)
-    cx, r = WIDTH - MARGIN - 420, 300
-    x, y = cx - 350, cy + 60
+    r = 300
+    x, y = cx + 80, cy + 40
     for _ in range(40):  # a scrawled signature
         nx, ny = x + rng.randint(5, 30), y + rng.randint(-60, 60)
         draw.line((x, y, nx, ny), fill=30, width=5)

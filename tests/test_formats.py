@@ -130,7 +130,8 @@ def test_a_scanned_page_is_read_by_ocr_without_its_header_page_number_and_stamp(
     [source] = read(tmp_path / "scan.pdf")
     assert source.note == "OCR (Tesseract, vie) of page 1 of 1" and source.ocr_pages == (1,)
     body = source.text.split("\n\n", 1)[1]  # after the header line (a running header only on 2 pages or more)
-    assert _similar(body, truth) > 0.95, source.text
+    text_set = truth.split("\nTM. ")[0]  # the plan's text; the signature block under the stamp may be lost
+    assert _similar(body, text_set) > 0.95, source.text
     assert not any(line.strip() == "1" for line in source.text.splitlines())  # the page number
     assert "ĐỒNG NAI" not in source.text and "*" not in source.text  # the stamp
     assert "95%" in source.text and "42-NQ/TW" in source.text
