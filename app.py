@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from ingest.summary import lines_vi
 from present import (
     PASSAGE_ID,
     STYLE,
@@ -87,8 +88,6 @@ def build(label: str, add: list | None = None):
                           f"({report.seconds:.0f} giây).", state="complete", expanded=False)
         else:
             status.update(label="Chưa lập lại chỉ mục.", state="error", expanded=False)
-    for error in report.errors if report is not None else ():
-        st.warning(md_escape(f"Bỏ qua: {error}"))
     return result
 
 
@@ -129,7 +128,17 @@ def first_build() -> None:
         label = (f"Đã lập chỉ mục {done.documents} văn bản, {done.passages} đoạn ({done.seconds:.0f} giây)."
                  if done else "Đã lập chỉ mục theo từ khóa; đang tính vector cho các đoạn văn.")
         status.update(label=label, state="complete", expanded=False)
-    for error in done.errors if done else ():
+
+
+def build_notes() -> None:
+    """What the last build in this process read and left out ("Bỏ qua: …"), shown on every run until the next
+    build, so a rerun does not erase it."""
+    done = lib.progress.report if lib.progress is not None else None
+    if done is None or not (done.errors or done.summary):
+        return
+    if done.summary:
+        st.caption(md_escape(lines_vi(done.summary)))
+    for error in done.errors:
         st.warning(md_escape(f"Bỏ qua: {error}"))
 
 
@@ -202,6 +211,7 @@ with st.sidebar:
             st.warning(md_escape(f"Đang có tiến trình khác cập nhật chỉ mục, hãy thử lại sau ({e})."))
         else:
             st.rerun()
+    build_notes()
 chosen = Filters.of(doc_ids=plans, issuers=bodies, years=years, implements=implementing)
 
 # -- main ------------------------------------------------------------------------------------------
@@ -291,7 +301,7 @@ with tab_precedent:
                     st.code(cite(w.document, w.chunk), language=None, wrap_lines=True)
 
 with tab_upload:
-    st.markdown(f"Thêm kế hoạch mới vào kho: tệp {', '.join(ACCEPTED)} (PDF phải có lớp chữ), tối đa "
+    st.markdown(f"Thêm kế hoạch mới vào kho: tệp {', '.join(ACCEPTED)} (bản quét PDF được nhận dạng chữ bằng OCR), tối đa "
                 f"{MAX_BYTES // 2**20} MB. Tệp được kiểm tra, lưu vào thư mục kho và lập chỉ mục ngay — "
                 "tìm được luôn, không cần khởi động lại.")
     for kind, message in st.session_state.pop("upload_messages", []):

@@ -6,6 +6,7 @@ import sys
 import time
 
 import ingest
+from ingest.summary import tally
 
 from . import progress as progress_file
 from .embedders import load_embedder
@@ -106,5 +107,5 @@ def _build(paths, index_dir, model, progress, cache_dir, **params):
     report.close()
     index.save(index_dir)
     stats.update(documents=len(corpus.documents), chunks=total, embedded=index.embedded,
-                 seconds=round(time.perf_counter() - t0, 2), errors=corpus.errors)
+                 seconds=round(time.perf_counter() - t0, 2), errors=corpus.errors, summary=tally(corpus))
     return index, corpus, stats

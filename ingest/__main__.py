@@ -19,6 +19,12 @@ def main(argv=None) -> int:
     ap.add_argument("--rebuild", action="store_true", help="embed every passage anew, ignoring the embedding cache")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
+    if not args.quiet:  # OCR reports page by page
+        import logging
+
+        log = logging.getLogger("ingest")
+        log.setLevel(logging.INFO)
+        log.addHandler(logging.StreamHandler(sys.stderr))
     import tempfile
 
     from index import IndexBusy, build_index
@@ -30,8 +36,10 @@ def main(argv=None) -> int:
         except (ValueError, ImportError, OSError, IndexBusy) as e:
             print(f"error: {e}", file=sys.stderr)
             return 2
-    for err in stats["errors"]:
-        print(f"warning: {err}", file=sys.stderr)
+    from .summary import lines
+
+    for line in lines(stats["summary"]):
+        print(line)
     print(f"indexed {stats['documents']} documents, {stats['chunks']} chunks "
           f"({stats['embedded']} newly embedded) in {stats['seconds']} s -> {args.index}")
     for what in ("added", "changed", "removed"):

@@ -11,7 +11,7 @@ from . import gazetteer
 from .places import provinces_named
 from .structure import _STAMP, Block
 
-__all__ = ["DocumentMeta", "extract", "citation", "issuer"]
+__all__ = ["DocumentMeta", "extract", "citation", "issuer", "page_of"]
 
 _NUMBER = re.compile(r"^\W*Số\s*:\s*(\S.*?)\s*$", re.MULTILINE | re.IGNORECASE)
 _PLACE_DATE = re.compile(
@@ -31,6 +31,9 @@ _BY_YEAR = re.compile(r"đến năm\s*(\d{4})", re.IGNORECASE)
 _VISION = re.compile(r"tầm nhìn(?: đến năm)?\s*(\d{4})", re.IGNORECASE)
 _UNITS = ("tỉnh", "thành phố", "thị xã", "huyện", "quận")
 _NAME = re.compile(r"^[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){1,4}$")
+
+
+_TUPLES = ("implements", "provinces_named", "page_starts", "ocr_pages")
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,9 @@ class DocumentMeta:
     vision_year: str = ""
     place_key: str = ""  # the issuing locality in the gazetteer: "Đồng Nai", "Đồng Nai/thành phố Biên Hòa"
     province: str = ""  # the province it lies in, as the plan names it ("Đồng Nai"; "Bắc Giang" before 2025)
+    converted: str = ""  # what reading the file converted: "TCVN3 → Unicode", "OCR (Tesseract, vie) of page 1–3 of 3"
+    page_starts: tuple[int, ...] = ()  # PDF: the offset in the text where each page begins
+    ocr_pages: tuple[int, ...] = ()  # PDF: the pages whose text is from OCR
 
     @property
     def issuer(self) -> str:
@@ -66,7 +72,8 @@ class DocumentMeta:
 
     def to_dict(self) -> dict:
         out = asdict(self)
-        out["implements"], out["provinces_named"] = list(self.implements), list(self.provinces_named)
+        for k in _TUPLES:
+            out[k] = list(out[k])
         return out
 
     @classmethod
@@ -74,7 +81,7 @@ class DocumentMeta:
         """From ``to_dict``'s output (a saved index); unknown keys are ignored, missing ones stay empty."""
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
-        for k in ("implements", "provinces_named"):
+        for k in _TUPLES:
             if k in values:
                 values[k] = tuple(values[k])
         return cls(**values)
@@ -185,7 +192,16 @@ def citation(meta: DocumentMeta) -> str:
     body = issuer(meta)
     if body:
         parts.append(f"của {body}")
+    if meta.ocr_pages:
+        parts.append("(bản quét, chữ nhận dạng bằng OCR)")
     return " ".join(parts)
+
+
+def page_of(meta: DocumentMeta, offset: int) -> int:
+    """The page (1-based) holding ``offset`` of the text, 0 when pages are not known."""
+    import bisect
+
+    return bisect.bisect_right(meta.page_starts, offset) if meta.page_starts else 0
 
 
 def issuer(meta: DocumentMeta) -> str:

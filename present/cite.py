@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ingest import Chunk, Document
+from ingest.metadata import page_of
 
 __all__ = ["cite", "section_label", "plan_label", "implements_label", "short_body"]
 
@@ -22,6 +23,8 @@ def cite(doc: Document, chunk: Chunk | None = None) -> str:
     text = doc.meta.citation
     if chunk is not None and chunk.section_no:
         text += f", mục {chunk.section_no}"
+    if chunk is not None and doc.meta.page_starts:
+        text += f", trang {page_of(doc.meta, chunk.start)}"
     return text
 
 

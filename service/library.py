@@ -17,7 +17,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -80,6 +80,7 @@ class BuildReport:
     added: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
+    summary: dict = field(default_factory=dict)  # ingest.summary.tally: files read, converted, OCR'd, refused
 
 
 @dataclass
@@ -245,7 +246,8 @@ class Library:
             with self._read:
                 self._index, self._version = index, _version(self.paths.index)
             report = BuildReport(stats["documents"], stats["chunks"], stats["embedded"], stats["seconds"],
-                                 tuple(stats["errors"]), *(tuple(stats[k]) for k in ("added", "changed", "removed")))
+                                 tuple(stats["errors"]), *(tuple(stats[k]) for k in ("added", "changed", "removed")),
+                                 stats.get("summary", {}))
             state.report, state.finished = report, time.time()
             return report
 

@@ -345,3 +345,15 @@ def test_a_place_in_the_question_shows_as_a_chip_that_can_be_removed(env):
     chip[0].click().run()
     assert not [b for b in at.button if b.key == "place_chip"]
     assert not all(c.split(", mục")[0].endswith(dong_nai) for c in citations(at))
+
+
+def test_a_rebuilds_skipped_files_stay_named_after_the_page_reruns(env):
+    (env.corpus / "hong.txt").write_bytes(bytes(range(256)) * 40)
+    (env.corpus / ".an.txt").write_text(NEW_PLAN, encoding="utf-8")
+    at = page()
+    at.sidebar.button[0].click().run()  # "Cập nhật chỉ mục": builds, then reruns the page
+    for _ in range(2):  # and again on the next interaction
+        warned = messages(at, "warning")
+        assert "Bỏ qua" in warned and "hong.txt" in warned and ".an.txt" in warned, warned
+        assert any("7 tệp: đọc được 5" in str(c.value) for c in at.sidebar.caption), [c.value for c in at.sidebar.caption]
+        at.run()

@@ -57,7 +57,8 @@ def test_metadata_field(short, field, docs):
 @pytest.mark.parametrize("short", sorted(EXPECTED))
 def test_metadata_has_no_unexpected_fields_and_right_types(short, docs):
     meta = docs[short].meta
-    assert set(FIELDS) | {"title", "provinces_named"} == {f.name for f in fields(meta)}
+    assert set(FIELDS) | {"title", "provinces_named", "converted", "page_starts", "ocr_pages"} == {
+        f.name for f in fields(meta)}
     assert isinstance(meta.draft, bool) and isinstance(meta.implements, tuple)
     assert isinstance(meta.provinces_named, tuple)
     assert all(isinstance(getattr(meta, f), str) for f in FIELDS if f not in ("draft", "implements"))
