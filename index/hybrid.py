@@ -51,7 +51,9 @@ class Hit:
     """A passage found: its rank and score, the chunk and its document, and where it matches the query.
 
     ``highlights`` (the query's words) and ``best`` (the sentence that answers best) are offsets into
-    the document, like ``chunk.start``/``chunk.end``; empty until the service marks them.
+    the document, like ``chunk.start``/``chunk.end``; empty until the service marks them. ``copies``: the
+    near-identical passages of other plans this hit stands for, when the service groups them
+    (``service.groups.Copy``: each with its hit, similarity and differences); empty otherwise.
     """
 
     rank: int
@@ -60,6 +62,7 @@ class Hit:
     document: Document
     highlights: tuple[tuple[int, int], ...] = ()
     best: tuple[int, int] | None = None
+    copies: tuple = ()
 
     def to_dict(self) -> dict:
         c = self.chunk
@@ -69,6 +72,8 @@ class Hit:
                "chunk_id": c.id, "highlights": [list(s) for s in self.highlights]}
         if self.best is not None:
             out["best"] = list(self.best)
+        if self.copies:
+            out["copies"] = [c.to_dict() for c in self.copies]
         return out
 
 

@@ -1,0 +1,183 @@
+"""The same wording in many plans: near-identical passages, grouped.
+
+Every province, city, district and commune restates the central text of a resolution almost word for
+word; what differs is the place names and the target figures. A list of ten passages should then hold
+ten different answers, each with the plans that say the same thing:
+
+    groups = group(hits, k=10)          # hits best first; the best of each group leads, its copies inside
+    groups[0].copies[0].differences     # where a copy's figures, names or words differ from the leader
+
+How "near-identical" is decided (``signature``, ``similarity``):
+
+- the text is normalised (``vntext.normalize``, lower case) and split into syllables; every syllable
+  with a digit becomes ``#`` (figures, years, codes: "90%", "2030", "42-NQ/TW"), every capitalised
+  syllable not at a sentence start becomes ``@`` (proper names: places at any level — also communes
+  the gazetteer lacks — bodies, people);
+- the passage is the set of its syllable 3-shingles; two passages are near-identical when the Jaccard
+  similarity of their sets is at least ``THRESHOLD`` (0.6; measured in ``bench/bench_groups.py``: plan
+  variants with other places and figures score 1.0, the same sentence reworded in a few places 0.6–0.9,
+  passages of different plans on the same subject below 0.35).
+
+Grouping is greedy in rank order (a passage joins the first group whose leader it is near-identical
+to) and exact: the shingles every pair shares are counted at once by one sparse matrix product, no
+sampling. Signatures are cached per passage text: 100 candidates take a few milliseconds
+(``bench/bench_groups.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+import numpy as np
+from scipy import sparse
+
+from index import Hit
+from vntext.normalize import normalize
+from vntext.tokens import tokens
+
+__all__ = ["THRESHOLD", "Copy", "Difference", "signature", "similarity", "group", "clusters", "differences"]
+
+THRESHOLD = 0.6
+SHINGLE = 3
+_WORD = re.compile(r"\w+")
+_BREAK = re.compile(r"[.:;!?\n]")
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Where a copy's words differ from the leader's: ``copy text[start:end]`` (document offsets of the copy;
+    ``start == end`` where the copy lacks words the leader has), what the leader says there, and what kind
+    of difference it is: "number" (a figure, year or code), "name" (a capitalised name: a place, a body)
+    or "words"."""
+
+    start: int
+    end: int
+    text: str
+    leader: str
+    kind: str
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "text": self.text, "leader": self.leader, "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A passage of another plan (or elsewhere in the same one) near-identical to a group's leader."""
+
+    hit: Hit
+    similarity: float  # Jaccard similarity of the masked shingles to the leader's (0–1)
+    differences: tuple[Difference, ...] = ()
+
+    def to_dict(self) -> dict:
+        c, meta = self.hit.chunk, self.hit.document.meta
+        return {"doc_id": c.doc_id, "chunk_id": c.id, "citation": meta.citation, "section_no": c.section_no,
+                "place_key": meta.place_key, "province": meta.province, "text": c.text, "start": c.start,
+                "end": c.end, "score": round(float(self.hit.score), 6), "similarity": round(self.similarity, 4),
+                "differences": [d.to_dict() for d in self.differences]}
+
+
+def _masked(text: str) -> list[str]:
+    """The syllables of ``text``, normalised and lower-cased, figures as ``#`` and names as ``@`` (a capital
+    at a sentence or line start, or a word in capitals, is not taken for a name)."""
+    text = normalize(text)
+    out, prev = [], 0
+    for m in _WORD.finditer(text):
+        w, start = m.group(), prev == 0 or _BREAK.search(text, prev, m.start()) is not None
+        prev = m.end()
+        if any(ch.isdigit() for ch in w):
+            out.append("#")
+        elif w[0].isupper() and not start and not w.isupper():
+            out.append("@")
+        else:
+            out.append(w.lower())
+    return out
+
+
+@lru_cache(maxsize=65536)
+def signature(text: str) -> np.ndarray:
+    """The hashed syllable 3-shingles of ``text`` masked (figures ``#``, names ``@``): sorted, unique int64."""
+    words = _masked(text)
+    grams = [tuple(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))]
+    out = np.unique(np.fromiter((hash(g) for g in grams), np.int64, len(grams)))
+    out.flags.writeable = False  # cached: shared by every caller
+    return out
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard similarity of two texts' signatures (1.0: the same words, figures and names aside)."""
+    x, y = signature(a), signature(b)
+    shared = len(np.intersect1d(x, y, assume_unique=True))
+    return shared / (len(x) + len(y) - shared)
+
+
+def _jaccard(sigs: list[np.ndarray]) -> np.ndarray:
+    """Every pair's Jaccard similarity at once: shared shingles counted by a sparse product."""
+    ids, column = np.unique(np.concatenate(sigs), return_inverse=True)
+    sizes = np.array([len(s) for s in sigs])
+    rows = sparse.csr_matrix((np.ones(len(column), np.float32), column, np.concatenate([[0], np.cumsum(sizes)])),
+                             shape=(len(sigs), len(ids)))
+    shared = (rows @ rows.T).toarray()
+    return shared / (sizes[:, None] + sizes[None, :] - shared)
+
+
+def clusters(texts: list[str], threshold: float = THRESHOLD) -> list[list[tuple[int, float]]]:
+    """``texts`` (best first) in groups of near-identical ones: each group a list of (index, similarity to
+    its leader), the leader first with 1.0; groups in the order of their leaders. A text joins the first
+    group whose leader it is near-identical to."""
+    if not texts:
+        return []
+    sim = _jaccard([signature(t) for t in texts])
+    leaders: list[int] = []
+    groups: list[list[tuple[int, float]]] = []
+    for i in range(len(texts)):
+        near = np.flatnonzero(sim[i, leaders] >= threshold) if leaders else ()
+        if len(near):
+            g = int(near[0])
+            groups[g].append((i, float(sim[i, leaders[g]])))
+        else:
+            leaders.append(i)
+            groups.append([(i, 1.0)])
+    return groups
+
+
+def _kind(*texts: str) -> str:
+    if any(ch.isdigit() for t in texts for ch in t):
+        return "number"
+    if any(w[:1].isupper() for t in texts for w in t.split()):
+        return "name"
+    return "words"
+
+
+def differences(leader: Hit, copy: Hit) -> tuple[Difference, ...]:
+    """Where ``copy``'s passage differs from ``leader``'s, syllable by syllable (offsets into the copy's
+    document)."""
+    a, b = tokens(leader.chunk.text), tokens(copy.chunk.text)
+    at, la = copy.chunk.start, leader.chunk.text
+    ops = SequenceMatcher(None, [t.norm for t in a], [t.norm for t in b], autojunk=False).get_opcodes()
+    out = []
+    for op, i1, i2, j1, j2 in ops:
+        if op == "equal":
+            continue
+        theirs = la[a[i1].start : a[i2 - 1].end] if i2 > i1 else ""
+        if j2 > j1:
+            s, e = b[j1].start, b[j2 - 1].end
+        else:
+            s = e = b[j1].start if j1 < len(b) else (b[-1].end if b else 0)
+        mine = copy.chunk.text[s:e]
+        out.append(Difference(at + s, at + e, mine, theirs, _kind(mine, theirs)))
+    return tuple(out)
+
+
+def group(hits: list[Hit], k: int, threshold: float = THRESHOLD) -> list[Hit]:
+    """The first ``k`` groups of near-identical passages among ``hits`` (best first): each group's best hit,
+    re-ranked 1..k, with the others as its ``copies`` (their differences from it marked). Every hit of the
+    list is looked at, so a group counts the copies ranked below the ``k``-th group too."""
+    out = []
+    for rank, members in enumerate(clusters([h.chunk.text for h in hits], threshold)[:k], 1):
+        leader = hits[members[0][0]]
+        copies = tuple(Copy(hits[i], j, differences(leader, hits[i])) for i, j in members[1:])
+        out.append(replace(leader, rank=rank, copies=copies))
+    return out
