@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
-from ingest import Chunk, Corpus, Document, DocumentMeta
+from ingest import Chunk, Corpus, Document, DocumentMeta, gazetteer
 from vntext.query import Query
 
 from .backends import DenseRetriever, SparseRetriever
@@ -21,7 +21,8 @@ from .embedders import DEFAULT_MODEL, load_embedder
 from .embedding_cache import EmbeddingCache, default_cache_dir
 from .fusion import blend, rrf
 
-__all__ = ["HybridIndex", "Hit", "Filters", "SearchSettings", "DEFAULTS", "QUERY_TIME", "MODES", "index_text"]
+__all__ = ["HybridIndex", "Hit", "Filters", "SearchSettings", "DEFAULTS", "QUERY_TIME", "MODES", "index_text",
+           "locality_values"]
 
 MODES = ("hybrid", "bm25", "dense")
 # Chosen on the tuning half of eval/questions.jsonl; see README "Choosing the defaults".
@@ -88,12 +89,15 @@ class Filters:
     """Restrict results to documents whose metadata match every non-empty field; immutable and hashable.
 
     ``Filters(years={"2024"})``, ``Filters.of(doc_ids=["a"], issuers="Ủy ban nhân dân tỉnh Đồng Nai")``.
+    ``localities``: gazetteer keys ("Đồng Nai", "Đồng Nai/thành phố Biên Hòa"); a province takes in the plans
+    of the units inside it, a province formed in 2025 those of the provinces merged into it.
     """
 
     doc_ids: frozenset = frozenset()
     issuers: frozenset = frozenset()
     years: frozenset = frozenset()
     implements: frozenset = frozenset()
+    localities: frozenset = frozenset()
 
     def __post_init__(self):
         for f in fields(self):
@@ -137,7 +141,18 @@ class SearchSettings:
 
 
 # What each filter field matches in a document's metadata (Filters.accepts says the same, one document).
-_FIELD_VALUES = {"issuers": lambda m: [m.issuer], "years": lambda m: [m.year], "implements": lambda m: m.implements}
+_FIELD_VALUES = {"issuers": lambda m: [m.issuer], "years": lambda m: [m.year], "implements": lambda m: m.implements,
+                 "localities": lambda m: locality_values(m)}
+
+
+def locality_values(meta: DocumentMeta) -> list[str]:
+    """The locality filter values a plan answers to: its own unit, the province it lies in, and that
+    province's 2025 successor (a plan of Bắc Giang is found under Bắc Ninh). Empty when it names none."""
+    out = [v for v in (meta.place_key, meta.province) if v]
+    place = gazetteer.get(meta.province) if meta.province else None
+    if place is not None and place.successor:
+        out.append(place.successor)
+    return list(dict.fromkeys(out))
 
 
 def context_line(meta: DocumentMeta) -> str:
@@ -243,8 +258,8 @@ class HybridIndex:
         """The ids of the documents ``filters`` admit, from per-field value maps (no scan of every document
         per query: a filter costs the same in a library of ten plans or of ten thousand)."""
         out = set(filters.doc_ids) & self.documents.keys() if filters.doc_ids else None
-        for name, wanted in (("issuers", filters.issuers), ("years", filters.years),
-                             ("implements", filters.implements)):
+        for name in _FIELD_VALUES:
+            wanted = getattr(filters, name)
             if wanted:
                 by_value = self._value_map(name)
                 docs = set().union(*(by_value.get(v, set()) for v in wanted))
