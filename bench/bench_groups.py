@@ -88,9 +88,10 @@ def main(argv=None) -> int:
     index = HybridIndex.keywords(corpus)
     queries = ["mục tiêu nước sạch nông thôn 2030", "bảo hiểm xã hội tự nguyện", "trách nhiệm của Ban Tuyên giáo",
                "tỷ lệ hộ nghèo", "chăm lo người có công"]
-    runs = [[h.chunk.body for h in index.search(q, 100, "bm25")] for q in queries]
-    for q, texts in zip(queries, runs, strict=True):  # variants of the candidates: 2 copies each, 300 in all
-        texts += [variant(t, OTHER[i % 5], i % 7 + 1) for i, t in enumerate(texts)][:50]
+    runs = []
+    for q in queries:  # 70 candidates and re-issued variants of 30 of them: 100, as a library of many plans has
+        texts = [h.chunk.body for h in index.search(q, 70, "bm25")]
+        runs.append(texts + [variant(t, OTHER[i % 5], i % 7 + 1) for i, t in enumerate(texts[:30])])
     signature.cache_clear()
     t = time.perf_counter()
     for texts in runs:

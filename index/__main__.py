@@ -1,8 +1,10 @@
-"""python -m index search "QUERY" [-k 10] [--mode hybrid|bm25|dense] [--json] [--queries FILE]
+"""python -m index search "QUERY" [-k 10] [--mode hybrid|bm25|dense] [--json] [--queries FILE] [--no-group]
 
-Readable output by default; --json prints {"query", "mode", "hits": [{rank, score, doc_id, title, citation, section, section_no,
-text, start, end, chunk_id, highlights, best}]}; --queries FILE (one query a line, or JSONL with a "query" field) answers many in
-one process, one JSON object a line.
+Readable output by default; --json prints {"query", "mode", "grouped", "hits": [{rank, score, doc_id, title, citation, section,
+section_no, text, start, end, chunk_id, highlights, best, copies}]}; --queries FILE (one query a line, or JSONL with a "query"
+field) answers many in one process, one JSON object a line. Passages with the same wording in several plans are one hit, the
+others in its "copies" (each with doc_id, citation, section_no, text, start, end, similarity and the "differences" from the
+hit: figures, names, words); --no-group lists every passage on its own.
 """
 
 from __future__ import annotations
@@ -50,7 +52,12 @@ def _print_readable(result) -> None:
             print(f"    mục {h.chunk.section_no}: {h.chunk.section}")
         body = textwrap.shorten(h.chunk.body, 400, placeholder=" …")
         print(textwrap.indent(textwrap.fill(body, 100), "    "))
-        print(f"    [{h.chunk.start}:{h.chunk.end}]\n")
+        print(f"    [{h.chunk.start}:{h.chunk.end}]")
+        if h.copies:
+            from present import copies_label
+
+            print(f"    {copies_label(h)}: " + "; ".join(dict.fromkeys(c.hit.document.meta.citation for c in h.copies)))
+        print()
 
 
 def main(argv=None) -> int:
@@ -64,6 +71,8 @@ def main(argv=None) -> int:
     s.add_argument("--json", action="store_true", help="print JSON")
     s.add_argument("--queries", help="file of queries: one a line, or JSONL with a 'query' field")
     s.add_argument("--index", default="data/index", help="index directory (default: data/index)")
+    s.add_argument("--no-group", action="store_true", help="list passages with the same wording in several plans "
+                                                           "one by one instead of as one hit with its copies")
     args = ap.parse_args(argv)
     if not args.query and not args.queries:
         ap.error("give a QUERY or --queries FILE")
@@ -81,7 +90,7 @@ def main(argv=None) -> int:
     status = 0
     for qid, query in queries:
         try:
-            result = library.search(query, k=args.k, mode=args.mode)
+            result = library.search(query, k=args.k, mode=args.mode, group=not args.no_group)
         except QueryError as e:  # one bad query of a file does not stop the others
             print(f"error: {e}", file=sys.stderr)
             status = 2

@@ -38,7 +38,8 @@ from index import Hit
 from vntext.normalize import normalize
 from vntext.tokens import tokens
 
-__all__ = ["THRESHOLD", "Copy", "Difference", "signature", "similarity", "group", "clusters", "differences"]
+__all__ = ["THRESHOLD", "Copy", "Difference", "signature", "similarity", "group", "clusters", "differences",
+           "text_differences"]
 
 THRESHOLD = 0.6
 SHINGLE = 3
@@ -154,19 +155,24 @@ def _kind(*texts: str) -> str:
 def differences(leader: Hit, copy: Hit) -> tuple[Difference, ...]:
     """Where ``copy``'s passage differs from ``leader``'s, syllable by syllable (offsets into the copy's
     document)."""
-    a, b = tokens(leader.chunk.text), tokens(copy.chunk.text)
-    at, la = copy.chunk.start, leader.chunk.text
+    return text_differences(leader.chunk.text, copy.chunk.text, copy.chunk.start)
+
+
+def text_differences(leader: str, text: str, at: int = 0) -> tuple[Difference, ...]:
+    """Where ``text`` differs from ``leader``, syllable by syllable (case and punctuation aside); offsets
+    into ``text`` plus ``at`` (where ``text`` starts in its document)."""
+    a, b = tokens(leader), tokens(text)
     ops = SequenceMatcher(None, [t.norm for t in a], [t.norm for t in b], autojunk=False).get_opcodes()
     out = []
     for op, i1, i2, j1, j2 in ops:
         if op == "equal":
             continue
-        theirs = la[a[i1].start : a[i2 - 1].end] if i2 > i1 else ""
+        theirs = leader[a[i1].start : a[i2 - 1].end] if i2 > i1 else ""
         if j2 > j1:
             s, e = b[j1].start, b[j2 - 1].end
         else:
             s = e = b[j1].start if j1 < len(b) else (b[-1].end if b else 0)
-        mine = copy.chunk.text[s:e]
+        mine = text[s:e]
         out.append(Difference(at + s, at + e, mine, theirs, _kind(mine, theirs)))
     return tuple(out)
 
