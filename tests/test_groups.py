@@ -119,3 +119,56 @@ def test_json_exposes_copies_with_citations(lib):
 def test_a_place_in_the_question_leads_with_its_own_plan(lib):
     hits = lib.search("tỷ lệ bao phủ bảo hiểm y tế Bình Dương", k=5).hits
     assert hits[0].document.id == "kh_binh_duong"
+
+
+# -- the doors: REST, command line -----------------------------------------------------------------------------
+def test_rest_search_exposes_copies_and_can_list_them_one_by_one(lib):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    with TestClient(create_app(lib), raise_server_exceptions=False) as client:
+        grouped = client.get("/search", params={"q": QUESTION, "k": 10}).json()
+        plain = client.get("/search", params={"q": QUESTION, "k": 10, "group": "false"}).json()
+        assert grouped["grouped"] and not plain["grouped"]
+        copies = [c for h in grouped["hits"] for c in h["copies"]]
+        assert {"kh_binh_duong", "kh_long_an"} <= {c["doc_id"] for c in copies}
+        assert all(c["citation"] and isinstance(c["differences"], list) for c in copies)
+        precedent = client.post("/precedent", json={"text": "Tỷ lệ bao phủ bảo hiểm y tế đạt 95% dân số",
+                                                    "mode": "bm25"}).json()
+        assert precedent["usage"]["plans"] >= 3
+        assert {d["doc_id"] for d in precedent["usage"]["deviating"]} >= {"kh_binh_duong", "kh_long_an"}
+
+
+def test_cli_json_exposes_copies(lib):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    def run(*extra):
+        out = subprocess.run([sys.executable, "-m", "index", "search", QUESTION, "--json", "--mode", "bm25",
+                              "--index", str(lib.paths.index), *extra], cwd=ROOT, capture_output=True, text=True,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    grouped, plain = run(), run("--no-group")
+    assert grouped["grouped"] and any(h["copies"] for h in grouped["hits"])
+    assert not plain["grouped"] and not any("copies" in h for h in plain["hits"])
+
+
+# -- precedent: how many plans use a wording, which deviate ------------------------------------------------------
+def test_precedent_usage_counts_plans_and_marks_deviations(lib):
+    from service.precedent import usage
+
+    plans = lib.precedent("Tỷ lệ bao phủ bảo hiểm y tế đạt 95% dân số", mode="bm25")
+    u = usage(plans)
+    assert u.common.document.id in {DOC_IDS["003"], "kh_binh_duong", "kh_long_an"}
+    assert {p.document.id for p, _ in u.plans} == {DOC_IDS["003"], "kh_binh_duong", "kh_long_an"}
+    assert len(u.same) == 1 and len(u.deviating) == 2
+    for p, diffs in u.deviating:
+        assert all(d.kind == "number" and p.document.text[d.start:d.end] == d.text for d in diffs)
+    assert usage([]) is None
