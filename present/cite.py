@@ -61,18 +61,18 @@ _LEVEL_LABELS = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commu
 
 
 def locality_label(key: str) -> str:
-    """A locality as the filter lists it, with its level and what it lies in: "Cấp tỉnh · Đồng Nai",
-    "Cấp tỉnh · Bắc Giang (cũ, nay thuộc Bắc Ninh)", "Cấp huyện · thành phố Biên Hòa, tỉnh Đồng Nai"."""
+    """A locality as the filter lists it (short: the sidebar is narrow), with its level and what it lies in:
+    "Cấp tỉnh · Đồng Nai", "Cấp tỉnh · Bắc Giang (cũ → Bắc Ninh)", "Cấp huyện · thành phố Biên Hòa (Đồng Nai)"."""
     place = gazetteer.get(key)
     if place is None:
         return key
     level = _LEVEL_LABELS[place.level]
     if place.level == "province":
-        merged = f" (cũ, nay thuộc {place.successor})" if place.successor else ""
+        merged = f" (cũ → {place.successor})" if place.successor else ""
         return f"{level} · {place.name if place.kind == 'tỉnh' else place.full_name}{merged}"
     parents = []
     parent = gazetteer.parent_of(place)
     while parent is not None:
-        parents.append(parent.full_name)
+        parents.append(parent.name)
         parent = gazetteer.parent_of(parent)
-    return f"{level} · {', '.join([place.full_name, *parents])}"
+    return f"{level} · {place.full_name}" + (f" ({', '.join(parents)})" if parents else "")

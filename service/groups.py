@@ -45,6 +45,7 @@ THRESHOLD = 0.6
 SHINGLE = 3
 _WORD = re.compile(r"\w+")
 _BREAK = re.compile(r"[.:;!?\n]")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 @dataclass(frozen=True)
@@ -167,14 +168,24 @@ def text_differences(leader: str, text: str, at: int = 0) -> tuple[Difference, .
     for op, i1, i2, j1, j2 in ops:
         if op == "equal":
             continue
-        theirs = leader[a[i1].start : a[i2 - 1].end] if i2 > i1 else ""
+        theirs = leader[slice(*_whole_numbers(leader, a[i1].start, a[i2 - 1].end))] if i2 > i1 else ""
         if j2 > j1:
-            s, e = b[j1].start, b[j2 - 1].end
+            s, e = _whole_numbers(text, b[j1].start, b[j2 - 1].end)
         else:
             s = e = b[j1].start if j1 < len(b) else (b[-1].end if b else 0)
         mine = text[s:e]
+        if out and out[-1].end > at + s:  # widened into the one before: "2,5%" against "2,2%"
+            continue
         out.append(Difference(at + s, at + e, mine, theirs, _kind(mine, theirs)))
     return tuple(out)
+
+
+def _whole_numbers(text: str, s: int, e: int) -> tuple[int, int]:
+    """``[s, e)`` widened to the whole numbers it cuts: syllables split "2,5" and "1.200" in two."""
+    for m in _NUMBER.finditer(text, max(0, s - 20), min(len(text), e + 20)):
+        if m.start() < e and m.end() > s:
+            s, e = min(s, m.start()), max(e, m.end())
+    return s, e
 
 
 def group(hits: list[Hit], k: int, threshold: float = THRESHOLD) -> list[Hit]:

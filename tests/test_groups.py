@@ -172,3 +172,23 @@ def test_precedent_usage_counts_plans_and_marks_deviations(lib):
     for p, diffs in u.deviating:
         assert all(d.kind == "number" and p.document.text[d.start:d.end] == d.text for d in diffs)
     assert usage([]) is None
+
+
+def test_differences_take_whole_numbers_and_names():
+    from service.groups import text_differences
+
+    diffs = text_differences("chiếm khoảng 2,5% lực lượng, đạt 1.200 người của tỉnh Đồng Nai",
+                             "chiếm khoảng 2,2% lực lượng, đạt 1.500 người của tỉnh Bình Dương", at=100)
+    assert [(d.text, d.leader, d.kind) for d in diffs] == [("2,2", "2,5", "number"), ("1.500", "1.200", "number"),
+                                                           ("Bình Dương", "Đồng Nai", "name")]
+    assert diffs[0].start == 100 + len("chiếm khoảng ")
+
+
+def test_the_page_labels_a_group(lib):
+    from present import copies_label, passage
+
+    hit = next(h for h in lib.search(QUESTION, k=10).hits if h.copies)
+    shown = passage(hit)
+    assert shown.copies_label == copies_label(hit) == "cùng câu chữ trong 2 kế hoạch khác"
+    assert len(shown.copies) == 2 and all('class="diff"' in c.html for c in shown.copies)
+    assert all(c.changes.startswith("Khác: số liệu") for c in shown.copies)

@@ -59,8 +59,8 @@ def test_options_by_level_with_old_names_marked(index):
     assert options == ["Bắc Ninh", "Đồng Nai", "Quảng Ngãi", "Bắc Giang", "Đồng Nai/thành phố Biên Hòa",
                        "Quảng Ngãi/thị xã Đức Phổ"]
     assert [locality_label(k) for k in options] == [
-        "Cấp tỉnh · Bắc Ninh", "Cấp tỉnh · Đồng Nai", "Cấp tỉnh · Quảng Ngãi", "Cấp tỉnh · Bắc Giang (cũ, nay thuộc Bắc Ninh)",
-        "Cấp huyện · thành phố Biên Hòa, tỉnh Đồng Nai", "Cấp huyện · thị xã Đức Phổ, tỉnh Quảng Ngãi"]
+        "Cấp tỉnh · Bắc Ninh", "Cấp tỉnh · Đồng Nai", "Cấp tỉnh · Quảng Ngãi", "Cấp tỉnh · Bắc Giang (cũ → Bắc Ninh)",
+        "Cấp huyện · thành phố Biên Hòa (Đồng Nai)", "Cấp huyện · thị xã Đức Phổ (Quảng Ngãi)"]
     assert locality_label("Hồ Chí Minh") == "Cấp tỉnh · thành phố Hồ Chí Minh"
 
 
