@@ -109,7 +109,42 @@ def main(argv=None) -> int:
     n = sum(len(r) for r in runs) // len(runs)
     print(f"\ngrouping {n} candidates: {cold:.1f} ms with signatures computed, {warm:.2f} ms cached "
           f"(every pair compared one by one: {pairwise:.1f} ms, {pairwise / warm:.0f}× the grouping)")
+    searches(corpus, queries)
     return 0
+
+
+def searches(corpus, queries: list[str]) -> None:
+    """A library of the five plans and each re-issued by two other provinces (15 plans): distinct answers in
+    the top 10 and the time of a search (BM25), grouped and not."""
+    from ingest import Corpus, document_from
+    from ingest.loaders import Source
+    from service.groups import group
+
+    docs, chunks = list(corpus.documents), list(corpus.chunks)
+    for doc in corpus.documents:
+        for j, place in enumerate(OTHER[:2]):
+            d, c = document_from(Source(f"{doc.id}~{j}", variant(doc.text, place, 2 + j), f"{doc.id}~{j}.txt", "txt"))
+            docs.append(d)
+            chunks += c
+    index = HybridIndex.keywords(Corpus(docs, chunks))
+
+    def timed(fn) -> float:
+        fn()
+        t = time.perf_counter()
+        for _ in range(3):
+            fn()
+        return (time.perf_counter() - t) / 3 * 1000
+
+    plain = [index.search(q, 10, "bm25") for q in queries]
+    grouped = [group(index.search(q, 100, "bm25"), 10) for q in queries]
+    distinct = [len(clusters([h.chunk.text for h in hits])) for hits in plain]
+    t_plain = sum(timed(lambda q=q: index.search(q, 10, "bm25")) for q in queries) / len(queries)
+    t_group = sum(timed(lambda q=q: group(index.search(q, 100, "bm25"), 10)) for q in queries) / len(queries)
+    print(f"\n{len(docs)} plans (the five, each re-issued by two provinces), {len(queries)} questions naming no place:")
+    print(f"  distinct answers in the top 10: {sum(distinct) / len(distinct):.1f} ungrouped, "
+          f"{sum(len(g) for g in grouped) / len(grouped):.1f} grouped "
+          f"({sum(len(h.copies) for g in grouped for h in g) / len(grouped):.1f} copies behind them)")
+    print(f"  search: {t_plain:.1f} ms ungrouped, {t_group:.1f} ms grouped ({t_group / t_plain:.2f}×)")
 
 
 if __name__ == "__main__":

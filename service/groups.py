@@ -27,16 +27,16 @@ sampling. Signatures are cached per passage text: 100 candidates take a few mill
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from scipy import sparse
 
 from index import Hit
 from vntext.normalize import normalize
-from vntext.tokens import tokens
+from vntext.tokens import key
 
 __all__ = ["THRESHOLD", "Copy", "Difference", "signature", "similarity", "group", "clusters", "differences",
            "text_differences"]
@@ -71,7 +71,12 @@ class Copy:
 
     hit: Hit
     similarity: float  # Jaccard similarity of the masked shingles to the leader's (0–1)
-    differences: tuple[Difference, ...] = ()
+    leader: Hit = field(repr=False, compare=False)
+
+    @cached_property
+    def differences(self) -> tuple[Difference, ...]:
+        """Where this copy's words differ from the leader's (computed when first asked for)."""
+        return differences(self.leader, self.hit)
 
     def to_dict(self) -> dict:
         c, meta = self.hit.chunk, self.hit.document.meta
@@ -159,20 +164,29 @@ def differences(leader: Hit, copy: Hit) -> tuple[Difference, ...]:
     return text_differences(leader.chunk.text, copy.chunk.text, copy.chunk.start)
 
 
+_key = lru_cache(maxsize=200_000)(key)  # words repeat across plans: normalised once each
+
+
+def _words(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """The spans of the syllables of ``text`` and their normalised keys (as ``vntext.tokens`` has them)."""
+    spans = [m.span() for m in _WORD.finditer(text)]
+    return spans, [_key(text[s:e]) for s, e in spans]
+
+
 def text_differences(leader: str, text: str, at: int = 0) -> tuple[Difference, ...]:
     """Where ``text`` differs from ``leader``, syllable by syllable (case and punctuation aside); offsets
     into ``text`` plus ``at`` (where ``text`` starts in its document)."""
-    a, b = tokens(leader), tokens(text)
-    ops = SequenceMatcher(None, [t.norm for t in a], [t.norm for t in b], autojunk=False).get_opcodes()
+    (a, ka), (b, kb) = _words(leader), _words(text)
+    ops = SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes()
     out = []
     for op, i1, i2, j1, j2 in ops:
         if op == "equal":
             continue
-        theirs = leader[slice(*_whole_numbers(leader, a[i1].start, a[i2 - 1].end))] if i2 > i1 else ""
+        theirs = leader[slice(*_whole_numbers(leader, a[i1][0], a[i2 - 1][1]))] if i2 > i1 else ""
         if j2 > j1:
-            s, e = _whole_numbers(text, b[j1].start, b[j2 - 1].end)
+            s, e = _whole_numbers(text, b[j1][0], b[j2 - 1][1])
         else:
-            s = e = b[j1].start if j1 < len(b) else (b[-1].end if b else 0)
+            s = e = b[j1][0] if j1 < len(b) else (b[-1][1] if b else 0)
         mine = text[s:e]
         if out and out[-1].end > at + s:  # widened into the one before: "2,5%" against "2,2%"
             continue
@@ -195,6 +209,6 @@ def group(hits: list[Hit], k: int, threshold: float = THRESHOLD) -> list[Hit]:
     out = []
     for rank, members in enumerate(clusters([h.chunk.text for h in hits], threshold)[:k], 1):
         leader = hits[members[0][0]]
-        copies = tuple(Copy(hits[i], j, differences(leader, hits[i])) for i, j in members[1:])
+        copies = tuple(Copy(hits[i], j, leader) for i, j in members[1:])
         out.append(replace(leader, rank=rank, copies=copies))
     return out
