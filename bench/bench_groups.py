@@ -76,7 +76,7 @@ def main(argv=None) -> int:
     for name, counts in rows:
         n = sum(counts)
         above = sum(c for (lo, _), c in zip(zip(BANDS, BANDS[1:]), counts) if lo >= THRESHOLD)
-        print(f"| {name} | " + " | ".join(str(c) for c in counts) + f" | {above / n:.1%} of {n} |")
+        print(f"| {name} | " + " | ".join(str(c) for c in counts) + f" | {above} of {n} ({above / n:.1%}) |")
 
     if args.show:
         lo, hi = (float(x) for x in args.show.split("-"))

@@ -192,3 +192,17 @@ def test_the_page_labels_a_group(lib):
     assert shown.copies_label == copies_label(hit) == "cùng câu chữ trong 2 kế hoạch khác"
     assert len(shown.copies) == 2 and all('class="diff"' in c.html for c in shown.copies)
     assert all(c.changes.startswith("Khác: số liệu") for c in shown.copies)
+
+
+def test_pairwise_similarities_match_brute_force_sets(lib):
+    from itertools import combinations
+
+    from service.groups import _jaccard
+
+    texts = [c.text for c in lib.index().chunks[:120]] + [reissued(COVERAGE, "Long An", 1), COVERAGE, "ngắn"]
+    sigs = [signature(t) for t in texts]
+    got = _jaccard(sigs)
+    for i, j in combinations(range(len(texts)), 2):
+        a, b = set(sigs[i].tolist()), set(sigs[j].tolist())
+        assert got[i, j] == pytest.approx(len(a & b) / len(a | b)) == pytest.approx(similarity(texts[i], texts[j]))
+    assert (got.diagonal() == 1.0).all()
