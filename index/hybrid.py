@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from ingest import Chunk, Corpus, Document, DocumentMeta, gazetteer
+from ingest.metadata import body_with_locality
 from vntext.query import Query
 
 from .backends import DenseRetriever, SparseRetriever
@@ -159,7 +160,7 @@ def context_line(meta: DocumentMeta) -> str:
     """The document's own context, indexed with each chunk: kind, number, issuing body, place."""
     # Without a stated locality, the provinces the plan names stand in for it ("Bắc Giang").
     places = [] if meta.locality else list(meta.provinces_named[:1])
-    parts = [meta.kind, meta.number, meta.issuer, meta.place, *places, *meta.implements]
+    parts = [meta.kind, meta.number, body_with_locality(meta), meta.place, *places, *meta.implements]
     return " ".join(p for p in parts if p)
 
 

@@ -11,7 +11,7 @@ from . import gazetteer
 from .places import provinces_named
 from .structure import _STAMP, Block
 
-__all__ = ["DocumentMeta", "extract", "citation", "issuer"]
+__all__ = ["DocumentMeta", "extract", "citation", "issuer", "body_with_locality"]
 
 _NUMBER = re.compile(r"^\W*Số\s*:\s*(\S.*?)\s*$", re.MULTILINE | re.IGNORECASE)
 _PLACE_DATE = re.compile(
@@ -198,7 +198,7 @@ def issuer(meta: DocumentMeta) -> str:
     says: a body whose locality the plan does not name stays as it is written."""
     place = gazetteer.get(meta.place_key) if meta.place_key else None
     if place is None:
-        return _issuer_by_locality(meta.issuing_body, meta.locality)
+        return body_with_locality(meta)
     body, low = meta.issuing_body, normalize(meta.issuing_body).lower()
     if not body:
         text = meta.locality or place.name
@@ -216,8 +216,11 @@ def issuer(meta: DocumentMeta) -> str:
     return text
 
 
-def _issuer_by_locality(body: str, locality: str) -> str:
-    """The issuing body with the locality the plan states, when the gazetteer does not know it."""
+def body_with_locality(meta: DocumentMeta) -> str:
+    """The issuing body with the locality as the plan writes it ("Ủy ban nhân dân tỉnh Đồng Nai", "Thị ủy Đức
+    Phổ"), without the gazetteer's parent: what the index reads with each passage (``index.hybrid.context_line``),
+    so the text indexed, and the embeddings cached for it, do not change with how citations are worded."""
+    body, locality = meta.issuing_body, meta.locality
     if not locality or normalize(locality).lower() in normalize(body).lower():
         return body
     for unit in _UNITS:
