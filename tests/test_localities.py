@@ -62,6 +62,7 @@ def test_options_by_level_with_old_names_marked(index):
         "Cấp tỉnh · Bắc Ninh", "Cấp tỉnh · Đồng Nai", "Cấp tỉnh · Quảng Ngãi", "Cấp tỉnh · Bắc Giang (cũ → Bắc Ninh)",
         "Cấp huyện · thành phố Biên Hòa (Đồng Nai)", "Cấp huyện · thị xã Đức Phổ (Quảng Ngãi)"]
     assert locality_label("Hồ Chí Minh") == "Cấp tỉnh · thành phố Hồ Chí Minh"
+    assert locality_label("Đồng Nai/phường Biên Hòa") == "Cấp xã · phường Biên Hòa (Đồng Nai)"
 
 
 @pytest.mark.parametrize("name,key", [("dong nai", "Đồng Nai"), ("TP.HCM", "Hồ Chí Minh"),

@@ -203,6 +203,9 @@ def test_print_stamp_is_not_the_signer_or_a_date():
     ("THỊ ỦY ĐỨC PHỔ\n\nSố: 10-KH/TU\n\nĐức Phổ, ngày 2 tháng 4 năm 2024\n\nKẾ HOẠCH",
      "Ban Thường vụ Thị ủy ban hành Kế hoạch như sau:",
      "Kế hoạch số 10-KH/TU ngày 2/4/2024 của Ban Thường vụ Thị ủy Đức Phổ, tỉnh Quảng Ngãi"),
+    ("ỦY BAN NHÂN DÂN\nPHƯỜNG BIÊN HÒA\n\nSố: 5/KH-UBND\n\nBiên Hòa, ngày 2 tháng 4 năm 2024\n\nKẾ HOẠCH",
+     "Ủy ban nhân dân phường ban hành Kế hoạch như sau:",
+     "Kế hoạch số 5/KH-UBND ngày 2/4/2024 của Ủy ban nhân dân phường Biên Hòa, tỉnh Đồng Nai"),  # commune level
     ("KẾ HOẠCH", "Ban Thường vụ Tỉnh ủy ban hành Kế hoạch như sau:", "Kế hoạch của Ban Thường vụ Tỉnh ủy"),
 ])
 def test_issuer_with_locality_and_parent(header, body, cited):
