@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from ingest.metadata import body_with_locality
 from present import (
     PASSAGE_ID,
     STYLE,
@@ -184,8 +185,8 @@ with st.sidebar:
     st.header("Bộ lọc")
     plans = st.multiselect("Kế hoạch", [d.id for d in docs], key="f_plans", placeholder="Tất cả kế hoạch",
                            format_func=lambda i: plan_label(idx.documents[i]))
-    bodies = st.multiselect("Cơ quan ban hành", sorted({d.meta.issuer for d in docs} - {""}), key="f_bodies",
-                            placeholder="Tất cả cơ quan")
+    bodies = st.multiselect("Cơ quan ban hành", sorted({body_with_locality(d.meta) for d in docs} - {""}),
+                            key="f_bodies", placeholder="Tất cả cơ quan")
     years = st.multiselect("Năm ban hành", sorted({d.meta.year for d in docs} - {""}, reverse=True),
                            key="f_years", placeholder="Mọi năm",
                            help="Văn bản không ghi ngày ban hành sẽ không hiện khi chọn năm.")

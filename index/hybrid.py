@@ -142,8 +142,9 @@ class SearchSettings:
 
 
 # What each filter field matches in a document's metadata (Filters.accepts says the same, one document).
-_FIELD_VALUES = {"issuers": lambda m: [m.issuer], "years": lambda m: [m.year], "implements": lambda m: m.implements,
-                 "localities": lambda m: locality_values(m)}
+# "issuers": the body as the plan writes it (the citation adds the province above: the locality filter has it).
+_FIELD_VALUES = {"issuers": lambda m: [body_with_locality(m)], "years": lambda m: [m.year],
+                 "implements": lambda m: m.implements, "localities": lambda m: locality_values(m)}
 
 
 def locality_values(meta: DocumentMeta) -> list[str]:
