@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from ingest.metadata import body_with_locality
 from ingest.summary import lines_vi
 from present import (
     PASSAGE_ID,
@@ -21,14 +22,18 @@ from present import (
     diff_html,
     document_html,
     implements_label,
+    locality_label,
     md_escape,
     passage,
     plan_label,
     section_label,
+    usage_html,
 )
 from present.targets_tab import answer_card, targets_tab
 from service import ACCEPTED, MAX_BYTES, MODES, Filters, IndexBusy, IndexLoadError, Library, Paths, QueryError
 from service.auth import page_needs_token, token_ok
+from service.places import locality_options
+from service.precedent import usage
 from vntext.numbers import thousands
 
 EXAMPLES = ["mục tiêu nước sạch nông thôn 2030", "chỉ tiêu BHXH Đồng Nai 2025", "trach nhiem cua Ban Tuyen giao"]
@@ -53,7 +58,7 @@ lib = library(Paths.from_env())
 @st.cache_resource(max_entries=64, show_spinner=False)
 def answer(query: str, k: int, mode: str, filters: Filters, places: bool, on_disk: str):
     """Passages for a question, ready to show; the same question is not searched twice per index version."""
-    result = lib.search(query, k=k, mode=mode, filters=filters, places=places)
+    result = lib.search(query, k=k, mode=mode, filters=filters, places=places, group=True)
     return result.mode, [passage(h) for h in result.hits], result.scope
 
 
@@ -190,11 +195,16 @@ with st.sidebar:
     st.header("Bộ lọc")
     plans = st.multiselect("Kế hoạch", [d.id for d in docs], key="f_plans", placeholder="Tất cả kế hoạch",
                            format_func=lambda i: plan_label(idx.documents[i]))
-    bodies = st.multiselect("Cơ quan ban hành", sorted({d.meta.issuer for d in docs} - {""}), key="f_bodies",
-                            placeholder="Tất cả cơ quan")
+    bodies = st.multiselect("Cơ quan ban hành", sorted({body_with_locality(d.meta) for d in docs} - {""}),
+                            key="f_bodies", placeholder="Tất cả cơ quan")
     years = st.multiselect("Năm ban hành", sorted({d.meta.year for d in docs} - {""}, reverse=True),
                            key="f_years", placeholder="Mọi năm",
                            help="Văn bản không ghi ngày ban hành sẽ không hiện khi chọn năm.")
+    localities = st.multiselect("Địa phương", locality_options(docs), key="f_localities",
+                                placeholder="Mọi địa phương", format_func=locality_label,
+                                help="Tỉnh gồm cả kế hoạch của các huyện, xã trong tỉnh; tên tỉnh mới (từ 1/7/2025) gồm "
+                                     "cả kế hoạch của các tỉnh cũ sáp nhập vào. Văn bản không ghi địa phương sẽ không "
+                                     "hiện khi chọn địa phương.")
     implementing = st.multiselect("Thực hiện văn bản", sorted({c for d in docs for c in d.meta.implements}),
                                   key="f_implements", placeholder="Mọi nghị quyết, kết luận",
                                   format_func=implements_label)
@@ -212,7 +222,7 @@ with st.sidebar:
         else:
             st.rerun()
     build_notes()
-chosen = Filters.of(doc_ids=plans, issuers=bodies, years=years, implements=implementing)
+chosen = Filters.of(doc_ids=plans, issuers=bodies, years=years, implements=implementing, localities=localities)
 
 # -- main ------------------------------------------------------------------------------------------
 st.title(":material/manage_search: Tra cứu kế hoạch")
@@ -269,6 +279,11 @@ with tab_search:
                 left.code(p.citation, language=None, wrap_lines=True)
                 if right.button("Xem toàn văn", key=f"open_{h.chunk.id}", icon=":material/description:"):
                     show_document(h.document.id, h.chunk.start, h.chunk.end, query)
+                if p.copies:
+                    with st.expander(p.copies_label, icon=":material/content_copy:"):
+                        for c in p.copies:
+                            st.html(f'<div class="kh-cite">{esc(c.citation)}</div><div class="kh-text">{c.html}</div>'
+                                    f'<div class="kh-copies">{esc(c.changes)}</div>')
 
 with tab_targets:
     targets_tab(lib)
@@ -290,6 +305,9 @@ with tab_precedent:
         elif not groups:
             st.info("Chưa thấy câu chữ tương tự trong các kế hoạch. Hãy thử dán một câu ngắn hơn hoặc bỏ bớt bộ lọc.")
         else:
+            common = usage(groups)
+            if common is not None and len(common.plans) > 1:
+                st.html(usage_html(common))
             st.html('<div class="kh-legend">So với đoạn của bạn: <span class="kh-text"><ins>chữ có trong văn bản '
                     'cũ</ins></span> · <span class="kh-text"><del>chữ của bạn mà văn bản cũ không có</del></span></div>')
         for group in groups or ():

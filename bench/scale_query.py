@@ -15,7 +15,6 @@ from scale_parts import DENSE_FILES, NOISE, SEED, QueryTable, memory, queries, r
 
 from index.dense import KINDS, DenseIndex
 from index.hybrid import DEFAULTS, Filters, HybridIndex
-from ingest.places import PROVINCES
 from vntext.query import Query
 
 WARM_UP = 10
@@ -40,17 +39,16 @@ def _timed(fn, items) -> dict:
 
 
 def _filters(idx: HybridIndex, qs: list[str]) -> list[tuple[str, Filters, Filters]]:
-    """Per query: (query, its top hit's plan, a locality's plans). The locality is drawn per query."""
+    """Per query: (query, its top hit's plan, a province's plans through the locality filter, which takes
+    in its districts' and merged predecessors' plans). The province is drawn per query."""
     rng = np.random.default_rng(SEED)
-    by_place: dict[str, list[str]] = {}
-    for d in idx.documents.values():
-        by_place.setdefault(d.meta.locality, []).append(d.id)
+    provinces = sorted(p for p in idx.facet("localities") if "/" not in p)
     out = []
     for q in qs:
         hits = idx.search(q, 1, "hybrid")
-        place = PROVINCES[int(rng.integers(len(PROVINCES)))]
+        place = provinces[int(rng.integers(len(provinces)))]
         if hits:
-            out.append((q, Filters(doc_ids={hits[0].chunk.doc_id}), Filters(doc_ids=by_place.get(place, []))))
+            out.append((q, Filters(doc_ids={hits[0].chunk.doc_id}), Filters(localities={place})))
     return out
 
 

@@ -1,10 +1,12 @@
-"""python -m index search "QUERY" [-k 10] [--mode hybrid|bm25|dense] [--json] [--queries FILE] [--milvus URI]
+"""python -m index search "QUERY" [-k 10] [--mode hybrid|bm25|dense] [--json] [--queries FILE] [--no-group] [--milvus URI]
    python -m index targets [QUERY] [--year Y] [--place P] [--plan ID] [--json|--csv]
    python -m index milvus-load --uri URI [--collection plans] [--index data/index] [--dense-index FLAT]
 
-Readable output by default; --json prints {"query", "mode", "hits": [{rank, score, doc_id, title, citation, section, section_no,
-text, start, end, chunk_id, highlights, best}]}; --queries FILE (one query a line, or JSONL with a "query" field) answers many in
-one process, one JSON object a line.
+Readable output by default; --json prints {"query", "mode", "grouped", "hits": [{rank, score, doc_id, title, citation, section,
+section_no, text, start, end, chunk_id, highlights, best, copies}]}; --queries FILE (one query a line, or JSONL with a "query"
+field) answers many in one process, one JSON object a line. Passages with the same wording in several plans are one hit, the
+others in its "copies" (each with doc_id, citation, section_no, text, start, end, similarity and the "differences" from the
+hit: figures, names, words); --no-group lists every passage on its own.
 milvus-load puts the index's passages into a Milvus collection (index.milvus); search --milvus URI then answers
 from it, with the same passages and citations ($MILVUS_TOKEN for a cluster that asks for one).
 """
@@ -55,7 +57,12 @@ def _print_readable(result) -> None:
             print(f"    mục {h.chunk.section_no}: {h.chunk.section}")
         body = textwrap.shorten(h.chunk.body, 400, placeholder=" …")
         print(textwrap.indent(textwrap.fill(body, 100), "    "))
-        print(f"    [{h.chunk.start}:{h.chunk.end}]\n")
+        print(f"    [{h.chunk.start}:{h.chunk.end}]")
+        if h.copies:
+            from present import copies_label
+
+            print(f"    {copies_label(h)}: " + "; ".join(dict.fromkeys(c.hit.document.meta.citation for c in h.copies)))
+        print()
 
 
 def main(argv=None) -> int:
@@ -69,6 +76,8 @@ def main(argv=None) -> int:
     s.add_argument("--json", action="store_true", help="print JSON")
     s.add_argument("--queries", help="file of queries: one a line, or JSONL with a 'query' field")
     s.add_argument("--index", default="data/index", help="index directory (default: data/index)")
+    s.add_argument("--no-group", action="store_true", help="list passages with the same wording in several plans "
+                                                           "one by one instead of as one hit with its copies")
     s.add_argument("--milvus", metavar="URI", help="answer from this Milvus (after milvus-load)")
     s.add_argument("--collection", default="plans", help="Milvus collection (default: plans)")
     m = sub.add_parser("milvus-load", help="load the index into a Milvus collection")
@@ -115,7 +124,7 @@ def main(argv=None) -> int:
     status = 0
     for qid, query in queries:
         try:
-            result = library.search(query, k=args.k, mode=args.mode)
+            result = library.search(query, k=args.k, mode=args.mode, group=not args.no_group)
         except QueryError as e:  # one bad query of a file does not stop the others
             print(f"error: {e}", file=sys.stderr)
             status = 2

@@ -12,7 +12,8 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
-from ingest import Chunk, Corpus, Document, DocumentMeta
+from ingest import Chunk, Corpus, Document, DocumentMeta, gazetteer
+from ingest.metadata import body_with_locality
 from vntext.query import Query
 
 from .backends import DenseRetriever, SparseRetriever
@@ -23,7 +24,8 @@ from .embedding_cache import EmbeddingCache, default_cache_dir
 from .fusion import blend, rrf
 from .table import DocRows
 
-__all__ = ["HybridIndex", "Hit", "Filters", "SearchSettings", "DEFAULTS", "QUERY_TIME", "MODES", "index_text"]
+__all__ = ["HybridIndex", "Hit", "Filters", "SearchSettings", "DEFAULTS", "QUERY_TIME", "MODES", "index_text",
+           "locality_values"]
 
 MODES = ("hybrid", "bm25", "dense")
 # Chosen on the tuning half of eval/questions.jsonl; see README "Choosing the defaults".
@@ -53,7 +55,9 @@ class Hit:
     """A passage found: its rank and score, the chunk and its document, and where it matches the query.
 
     ``highlights`` (the query's words) and ``best`` (the sentence that answers best) are offsets into
-    the document, like ``chunk.start``/``chunk.end``; empty until the service marks them.
+    the document, like ``chunk.start``/``chunk.end``; empty until the service marks them. ``copies``: the
+    near-identical passages of other plans this hit stands for, when the service groups them
+    (``service.groups.Copy``: each with its hit, similarity and differences); empty otherwise.
     """
 
     rank: int
@@ -62,6 +66,7 @@ class Hit:
     document: Document
     highlights: tuple[tuple[int, int], ...] = ()
     best: tuple[int, int] | None = None
+    copies: tuple = ()
 
     def to_dict(self) -> dict:
         c = self.chunk
@@ -71,6 +76,8 @@ class Hit:
                "chunk_id": c.id, "highlights": [list(s) for s in self.highlights]}
         if self.best is not None:
             out["best"] = list(self.best)
+        if self.copies:
+            out["copies"] = [c.to_dict() for c in self.copies]
         return out
 
 
@@ -85,12 +92,15 @@ class Filters:
     """Restrict results to documents whose metadata match every non-empty field; immutable and hashable.
 
     ``Filters(years={"2024"})``, ``Filters.of(doc_ids=["a"], issuers="Ủy ban nhân dân tỉnh Đồng Nai")``.
+    ``localities``: gazetteer keys ("Đồng Nai", "Đồng Nai/thành phố Biên Hòa"); a province takes in the plans
+    of the units inside it, a province formed in 2025 those of the provinces merged into it.
     """
 
     doc_ids: frozenset = frozenset()
     issuers: frozenset = frozenset()
     years: frozenset = frozenset()
     implements: frozenset = frozenset()
+    localities: frozenset = frozenset()
 
     def __post_init__(self):
         for f in fields(self):
@@ -134,14 +144,26 @@ class SearchSettings:
 
 
 # What each filter field matches in a document's metadata (Filters.accepts says the same, one document).
-_FIELD_VALUES = {"issuers": lambda m: [m.issuer], "years": lambda m: [m.year], "implements": lambda m: m.implements}
+# "issuers": the body as the plan writes it (the citation adds the province above: the locality filter has it).
+_FIELD_VALUES = {"issuers": lambda m: [body_with_locality(m)], "years": lambda m: [m.year],
+                 "implements": lambda m: m.implements, "localities": lambda m: locality_values(m)}
+
+
+def locality_values(meta: DocumentMeta) -> list[str]:
+    """The locality filter values a plan answers to: its own unit, the province it lies in, and that
+    province's 2025 successor (a plan of Bắc Giang is found under Bắc Ninh). Empty when it names none."""
+    out = [v for v in (meta.place_key, meta.province) if v]
+    place = gazetteer.get(meta.province) if meta.province else None
+    if place is not None and place.successor:
+        out.append(place.successor)
+    return list(dict.fromkeys(out))
 
 
 def context_line(meta: DocumentMeta) -> str:
     """The document's own context, indexed with each chunk: kind, number, issuing body, place."""
     # Without a stated locality, the provinces the plan names stand in for it ("Bắc Giang").
     places = [] if meta.locality else list(meta.provinces_named[:1])
-    parts = [meta.kind, meta.number, meta.issuer, meta.place, *places, *meta.implements]
+    parts = [meta.kind, meta.number, body_with_locality(meta), meta.place, *places, *meta.implements]
     return " ".join(p for p in parts if p)
 
 

@@ -11,7 +11,7 @@ from . import gazetteer
 from .places import provinces_named
 from .structure import _STAMP, Block
 
-__all__ = ["DocumentMeta", "extract", "citation", "issuer", "page_of"]
+__all__ = ["DocumentMeta", "extract", "citation", "issuer", "page_of", "body_with_locality"]
 
 _NUMBER = re.compile(r"^\W*Số\s*:\s*(\S.*?)\s*$", re.MULTILINE | re.IGNORECASE)
 _PLACE_DATE = re.compile(
@@ -22,7 +22,7 @@ _KINDS = (("CHƯƠNG TRÌNH HÀNH ĐỘNG", "Chương trình hành động"), ("
 _CODE = re.compile(r"\b(\d{1,5})\s*-\s*(NQ|KH|KL|CTr|Ctr|CT|QĐ|TB)\s*/\s*(TW|TU|HU|TƯ|BCSĐ)\b", re.IGNORECASE)
 _BODY = re.compile(
     r"(?:^|[.;)]\s*|,\s+)((?:Ban|Ủy ban|Uỷ ban|UBND|Thị ủy|Thị uỷ|Thành ủy|Thành uỷ|Tỉnh ủy|Tỉnh uỷ|Huyện ủy|Hội đồng|Sở)"
-    r"[^.;()\n]{0,70}?)\s+(?:ban hành|xây dựng)\s+(?:kế hoạch|chương trình)", re.IGNORECASE
+    r"[^.;()\n]{0,70}?)\s+(?:ban hành|xây dựng)\s+(?:kế hoạch|chương trình)", re.IGNORECASE | re.MULTILINE
 )
 _LOCALITY = re.compile(r"trên địa bàn\s+((?:tỉnh|thành phố|thị xã|huyện|quận)\s+(?:[A-ZĐ][\wÀ-ỹ]*\s?){1,3})")
 _TIME = re.compile(r"Thời gian thực hiện\s*:?\s*giai đoạn\s*(\d{4})\s*[-–]\s*(\d{4})", re.IGNORECASE)
@@ -148,7 +148,7 @@ def extract(doc: str, blocks: list[Block], body_end: int) -> DocumentMeta:
     number, code = _number(head)
     place, date, year = _date(head)
     intro = " ".join(preamble)
-    body = _body(intro)
+    body = _body("\n".join(preamble))  # a paragraph may open with the body: "Ban Thường vụ Tỉnh ủy xây dựng …"
     locality = place or next(iter(_LOCALITY.findall(" ".join(preamble[:1]))), "").strip()
     where = gazetteer.locality_of(head)
     implements = []
@@ -204,8 +204,38 @@ def page_of(meta: DocumentMeta, offset: int) -> int:
     return bisect.bisect_right(meta.page_starts, offset) if meta.page_starts else 0
 
 
+_COMMITTEES = ("tỉnh ủy", "thành ủy", "thị ủy", "huyện ủy", "quận ủy", "đảng ủy")
+_UNIT_WORDS = (*_UNITS, "xã", "phường", "thị trấn", "đặc khu")
+
+
 def issuer(meta: DocumentMeta) -> str:
-    """The issuing body with its locality: "Ủy ban nhân dân tỉnh Đồng Nai"."""
+    """The issuing body with its locality and, below a province, the province it lies in: "Ủy ban nhân dân
+    tỉnh Đồng Nai", "Ban Thường vụ Tỉnh ủy Bắc Giang", "Thị ủy Đức Phổ, tỉnh Quảng Ngãi". Only what the plan
+    says: a body whose locality the plan does not name stays as it is written."""
+    place = gazetteer.get(meta.place_key) if meta.place_key else None
+    if place is None:
+        return body_with_locality(meta)
+    body, low = meta.issuing_body, normalize(meta.issuing_body).lower()
+    if not body:
+        text = meta.locality or place.name
+    elif normalize(place.name).lower() in low:
+        text = body
+    elif low.endswith(_COMMITTEES) or low.endswith(_UNIT_WORDS):
+        text = f"{body} {place.name}"
+    else:
+        text = f"{body} {place.full_name}"
+    parent = gazetteer.parent_of(place)
+    while parent is not None:
+        if normalize(parent.name).lower() not in normalize(text).lower():
+            text += f", {parent.full_name}"
+        parent = gazetteer.parent_of(parent)
+    return text
+
+
+def body_with_locality(meta: DocumentMeta) -> str:
+    """The issuing body with the locality as the plan writes it ("Ủy ban nhân dân tỉnh Đồng Nai", "Thị ủy Đức
+    Phổ"), without the gazetteer's parent: what the index reads with each passage (``index.hybrid.context_line``),
+    so the text indexed, and the embeddings cached for it, do not change with how citations are worded."""
     body, locality = meta.issuing_body, meta.locality
     if not locality or normalize(locality).lower() in normalize(body).lower():
         return body

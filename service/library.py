@@ -34,6 +34,7 @@ from vntext.query import Query, QueryError
 
 from .answers import TargetAnswer, filter_targets
 from .answers import answer as target_answer
+from .groups import group as group_copies
 from .marks import mark
 from .places import PlaceScope, scope_of
 from .precedent import PlanWordings, closest_wordings
@@ -117,11 +118,17 @@ class SearchResult:
     hits: list[Hit]
     filters: Filters = Filters()
     scope: PlaceScope | None = None  # the places the question named, and their plans
+    grouped: bool = False  # near-identical passages were grouped: each hit's ``copies`` hold the others
 
     def to_dict(self) -> dict:
-        """The command line's JSON contract: {"query", "mode", "hits": [...]} (``Hit.to_dict``), with
-        "places" when the question named some."""
-        out = {"query": self.query.raw, "mode": self.mode, "hits": [h.to_dict() for h in self.hits]}
+        """The command line's JSON contract: {"query", "mode", "grouped", "hits": [...]} (``Hit.to_dict``), with
+        "places" when the question named some. Grouped, every hit has "copies" (possibly empty): the
+        near-identical passages it stands for, each with its citation and differences (``service.groups``)."""
+        out = {"query": self.query.raw, "mode": self.mode, "grouped": self.grouped,
+               "hits": [h.to_dict() for h in self.hits]}
+        if self.grouped:
+            for row in out["hits"]:
+                row.setdefault("copies", [])
         if self.filters:
             out["filters"] = self.filters.to_dict()
         if self.scope is not None:
@@ -312,8 +319,12 @@ class Library:
 
     # -- reading ----------------------------------------------------------------------------------
     def search(self, query: str | Query, k: int = 10, mode: str = "hybrid", filters: Filters | None = None,
-               settings: SearchSettings | None = None, places: bool = True) -> SearchResult:
+               settings: SearchSettings | None = None, places: bool = True, group: bool = True) -> SearchResult:
         """Passages answering ``query``, each with its matched words and best sentence marked.
+
+        ``group`` (on by default): near-identical passages of several plans are one hit, the best of them,
+        with the others as its ``copies`` (``service.groups``), so the ``k`` hits are ``k`` different
+        answers; further candidates are taken in to fill ``k``.
 
         A question naming a place (``places``, on by default) is answered from that place's plans, the place
         words left out of the search (``service.places``); the result's ``scope`` says which.
@@ -332,9 +343,13 @@ class Library:
             filters = replace(filters, doc_ids=filters.doc_ids & allowed if filters.doc_ids else allowed)
             searched = Query.parse(scope.query) or query  # a question that was only a place keeps its words
         with self._read:
-            hits = index.search(searched, k, served, filters, settings)
+            if group:
+                pool = max(k, (settings or index.settings).candidates)
+                hits = group_copies(index.search(searched, pool, served, filters, settings), k)
+            else:
+                hits = index.search(searched, k, served, filters, settings)
             hits = mark(hits, searched, index.embedder)
-        return SearchResult(query, served, hits, filters, scope)
+        return SearchResult(query, served, hits, filters, scope, group)
 
     def precedent(self, text: str, mode: str = "hybrid", filters: Filters | None = None,
                   per_plan: int = 2) -> list[PlanWordings]:
