@@ -16,7 +16,7 @@ from .loaders import SUPPORTED, IngestError, Source, read
 from .metadata import DocumentMeta, citation, extract, issuer
 from .structure import body_end, parse
 
-__all__ = ["Document", "Corpus", "load", "load_sources", "document_from", "IngestError", "Chunk", "citation", "issuer",
+__all__ = ["Document", "Corpus", "load", "load_sources", "files", "document_from", "IngestError", "Chunk", "citation", "issuer",
            "DocumentMeta"]
 
 
@@ -52,7 +52,8 @@ def document_from(source: Source, max_words: int = DEFAULT_MAX_WORDS) -> tuple[D
     return doc, chunks
 
 
-def _files(paths) -> list[Path]:
+def files(paths) -> list[Path]:
+    """The files under ``paths`` (files or folders), each folder's in sorted order; hidden files left out."""
     out = []
     for p in map(Path, paths):
         if p.is_dir():
@@ -65,7 +66,7 @@ def _files(paths) -> list[Path]:
 def load_sources(paths) -> tuple[list[Source], list[str]]:
     """Read every file under ``paths``; unreadable ones become error messages, the rest go in."""
     sources, errors, seen = [], [], set()
-    for f in _files([paths] if isinstance(paths, (str, Path)) else paths):
+    for f in files([paths] if isinstance(paths, (str, Path)) else paths):
         if f.suffix.lower() not in SUPPORTED:
             errors.append(f"{f}: skipped, unsupported file type {f.suffix or '(none)'}")
             continue

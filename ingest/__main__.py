@@ -16,6 +16,9 @@ def main(argv=None) -> int:
                     "sentence-transformers model name/path")
     ap.add_argument("--faiss", choices=("auto", "flat", "hnsw", "ivfpq"), default=DEFAULTS["faiss"],
                     help="dense index: auto (default: exact while small, IVF-PQ from 100,000 passages), or one kind")
+    ap.add_argument("--ray", metavar="ADDRESS", default=None,
+                    help="parse and embed on a Ray cluster: its address (host:port) or auto "
+                    "(needs requirements-dist.txt; see README)")
     ap.add_argument("--rebuild", action="store_true", help="embed every passage anew, ignoring the embedding cache")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
@@ -25,9 +28,18 @@ def main(argv=None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="embcache-") as fresh:
         try:
-            _, _, stats = build_index(args.paths, args.index, args.model, not args.quiet, faiss=args.faiss,
-                                      cache_dir=fresh if args.rebuild else None)
-        except (ValueError, ImportError, OSError, IndexBusy) as e:
+            cluster = None
+            if args.ray:
+                from index.ray_build import RayBuild
+
+                cluster = RayBuild(args.ray, args.model)
+            try:
+                _, _, stats = build_index(args.paths, args.index, args.model, not args.quiet, faiss=args.faiss,
+                                          cache_dir=fresh if args.rebuild else None, cluster=cluster)
+            finally:
+                if cluster:
+                    cluster.close()
+        except (ValueError, ImportError, OSError, RuntimeError, IndexBusy) as e:
             print(f"error: {e}", file=sys.stderr)
             return 2
     for err in stats["errors"]:
