@@ -54,9 +54,16 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
+def _exit_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)
+
+
 class LocalCluster:
-    def __init__(self, workers: int = 1, cpus: int = 1, timeout: float = 90):
+    def __init__(self, workers: int = 1, cpus: int = 1, head_cpus: int | None = None, timeout: float = 90):
+        """``workers`` nodes of ``cpus`` CPUs beside the head, which has ``head_cpus`` (default: ``cpus``; 0 keeps
+        the work off it)."""
         self.workers, self.cpus, self.timeout = workers, cpus, timeout
+        self.head_cpus = cpus if head_cpus is None else head_cpus
         self.dir = Path(tempfile.mkdtemp(prefix="rc-", dir="/tmp"))  # short: Ray's socket paths are limited
         self.token_file = self.dir / "token"
         self.port = _free_port()
@@ -69,11 +76,14 @@ class LocalCluster:
 
     # -- starting -------------------------------------------------------------------------------
     def start(self) -> LocalCluster:
+        # A SIGTERM (timeout, CI cancelling) must stop the nodes too: by default Python would die without cleanup.
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, _exit_on_sigterm)
         self.token_file.write_text(secrets.token_hex(32))
         self.token_file.chmod(0o600)
         try:
             self._node(["--head", "--port", str(self.port), "--include-dashboard", "false",
-                        "--temp-dir", str(self.dir / "ray")])
+                        "--temp-dir", str(self.dir / "ray")], self.head_cpus)
             self._wait(lambda: self._listening(), "the head node")
             for _ in range(self.workers):
                 self.add_node()
@@ -84,13 +94,13 @@ class LocalCluster:
 
     def add_node(self) -> int:
         """Start one more worker node; returns its number (1, 2, ...)."""
-        self._node(["--address", self.address])
+        self._node(["--address", self.address], self.cpus)
         self.wait_nodes(len(self.nodes))
         return len(self.nodes) - 1
 
-    def _node(self, args: list[str]) -> None:
+    def _node(self, args: list[str], cpus: int) -> None:
         log = open(self.dir / f"node{len(self.nodes)}.log", "wb")  # noqa: SIM115 (closed with the process)
-        cmd = [RAY, "start", "--block", "--node-ip-address", "127.0.0.1", "--num-cpus", str(self.cpus),
+        cmd = [RAY, "start", "--block", "--node-ip-address", "127.0.0.1", "--num-cpus", str(cpus),
                "--num-gpus", "0", "--dashboard-agent-listen-port", str(_free_port()), *args]
         self.nodes.append(subprocess.Popen(cmd, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                            start_new_session=True))

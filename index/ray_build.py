@@ -20,9 +20,11 @@ model embedded it and a batch from another model or dimension stops the build, s
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import math
 import pickle  # parsed documents between our own processes, in memory only; nothing is saved with it
+import socket
 from pathlib import Path
 
 import numpy as np
@@ -34,8 +36,9 @@ from .embedders import DEFAULT_MODEL, SentenceTransformerEmbedder, load_embedder
 
 __all__ = ["RayBuild", "RemoteModel"]
 
-BATCH = 16  # passages per embedding call, as in the local build
-WRITE_EVERY = 256  # passages received before they are written to the cache as one part
+BATCH = 16  # passages per embedding call on a CPU, as in the local build
+GPU_BATCH = 128
+WRITE_EVERY = 64  # passages received before they are written to the cache as one part, as locally
 
 
 def _load(model, device: str):
@@ -43,6 +46,18 @@ def _load(model, device: str):
     if device == "cpu":
         return load_embedder(model)
     return SentenceTransformerEmbedder(model, device=device)
+
+
+def _check_reachable(address: str, timeout: float = 10) -> None:
+    """Fail at once, not after Ray's minutes of retrying, when nothing listens at ``host:port``."""
+    host, sep, port = address.removeprefix("ray://").rpartition(":")
+    if not sep or not port.isdigit():
+        return  # "auto", or a form Ray resolves itself
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout).close()
+    except OSError as e:
+        raise ConnectionError(f"cannot reach the Ray cluster at {address!r}: {e.strerror or e}; is `ray start "
+                              "--head` running there, and is the address its GCS address (host:port)?") from e
 
 
 def _describe(model, device: str) -> tuple[str, int]:
@@ -63,6 +78,28 @@ def _parse(row: dict) -> dict:
         except IngestError as e:
             out.append((s.id, str(e)))
     return {"i": row["i"], "parsed": pickle.dumps(out)}
+
+
+def _corpus(files: list[Path], results: dict) -> ingest.Corpus:
+    """The corpus ``ingest.load`` makes of ``files``, from each file's message or [(document id, (document, chunks)
+    or message)]: documents in file order, a document id taken twice refused, the reading messages first."""
+    corpus, seen, parse_errors = ingest.Corpus(), set(), []
+    for i, f in enumerate(files):
+        if isinstance(results[i], str):
+            corpus.errors.append(results[i])
+            continue
+        for doc_id, parsed in results[i]:
+            if doc_id in seen:
+                corpus.errors.append(f"{f}: skipped, document id {doc_id!r} already taken by another file")
+            elif isinstance(parsed, str):
+                seen.add(doc_id)
+                parse_errors.append(parsed)
+            else:
+                seen.add(doc_id)
+                corpus.documents.append(parsed[0])
+                corpus.chunks.extend(parsed[1])
+    corpus.errors.extend(parse_errors)
+    return corpus
 
 
 class _Embed:
@@ -105,22 +142,26 @@ class RemoteModel:
 class RayBuild:
     """A connection to a Ray cluster that parses and embeds for ``index.build``; ``close()`` when done."""
 
-    def __init__(self, address: str = "auto", model=None, workers: int | None = None, batch_size: int = BATCH):
-        try:
-            import ray
-        except ImportError as e:
-            raise ImportError("--ray needs Ray: pip install -r requirements-dist.txt") from e
+    def __init__(self, address: str = "auto", model=None, workers: int | None = None, batch_size: int | None = None):
+        if importlib.util.find_spec("ray") is None:
+            raise ImportError("--ray needs Ray: pip install -r requirements-dist.txt")
+        _check_reachable(address)
+        import ray
+
         import index
         import vntext
 
         self.model = str(model or DEFAULT_MODEL)
-        if ray.is_initialized():  # an embedding program that connected already
+        if ray.is_initialized():  # the calling program connected (and ships the code itself)
             self._owned = False
         else:
             try:
                 ray.init(address=address, runtime_env={"py_modules": [ingest, index, vntext]},
                          log_to_driver=False, logging_level="WARNING")
-            except (ConnectionError, RuntimeError, ValueError) as e:
+            except ray.exceptions.AuthenticationError as e:
+                raise ConnectionError(f"the Ray cluster at {address!r} wants its token: set RAY_AUTH_TOKEN_PATH "
+                                      "(a file holding it) or RAY_AUTH_TOKEN, as on its nodes") from e
+            except (ConnectionError, RuntimeError, ValueError, ray.exceptions.RayError) as e:
                 raise ConnectionError(f"cannot reach the Ray cluster at {address!r}: {e}") from e
             self._owned = True
         ray.data.DataContext.get_current().enable_progress_bars = False
@@ -130,7 +171,7 @@ class RayBuild:
         self.device = "cuda" if gpus else "cpu"
         self.resources = {"num_gpus": 1} if gpus else {"num_cpus": 1}
         self.workers = workers or gpus or max(1, int(resources.get("CPU", 1)))
-        self.batch_size = batch_size
+        self.batch_size = batch_size or (GPU_BATCH if gpus else BATCH)
         self._described: RemoteModel | None = None
 
     def close(self) -> None:
@@ -150,43 +191,20 @@ class RayBuild:
         """``ingest.load(paths)``, parsed on the cluster: the same documents, chunks and messages, in order."""
         import ray
 
-        files, corpus = [], ingest.Corpus()
-        for f in ingest.files([paths] if isinstance(paths, (str, Path)) else paths):
-            if f.suffix.lower() in SUPPORTED:
-                files.append(f)
-            else:
-                corpus.errors.append(f"{f}: skipped, unsupported file type {f.suffix or '(none)'}")
-        rows = []
-        for i, f in enumerate(files):
-            try:
-                data = f.read_bytes()
-            except OSError as e:
-                data = None
-                corpus.errors.append(f"{f}: cannot read ({e.strerror})")
-            if data is not None:
-                rows.append({"i": i, "path": str(f), "data": data, "max_words": max_words})
-        if not rows:
-            return corpus
-        parsed = ray.data.from_items(rows, override_num_blocks=min(len(rows), 4 * self.workers)).map(_parse)
-        by_file = {r["i"]: pickle.loads(r["parsed"]) for r in parsed.take_all()}
-        seen, parse_errors = set(), []
-        for i in sorted(by_file):
-            result = by_file[i]
-            if isinstance(result, str):
-                corpus.errors.append(result)
+        found = ingest.files([paths] if isinstance(paths, (str, Path)) else paths)
+        rows, results = [], {}
+        for i, f in enumerate(found):
+            if f.suffix.lower() not in SUPPORTED:
+                results[i] = f"{f}: skipped, unsupported file type {f.suffix or '(none)'}"
                 continue
-            for doc_id, doc in result:
-                if doc_id in seen:
-                    corpus.errors.append(f"{files[i]}: skipped, document id {doc_id!r} already taken by another file")
-                    continue
-                seen.add(doc_id)
-                if isinstance(doc, str):
-                    parse_errors.append(doc)
-                else:
-                    corpus.documents.append(doc[0])
-                    corpus.chunks.extend(doc[1])
-        corpus.errors.extend(parse_errors)
-        return corpus
+            try:
+                rows.append({"i": i, "path": str(f), "data": f.read_bytes(), "max_words": max_words})
+            except OSError as e:
+                results[i] = f"{f}: cannot read ({e.strerror})"
+        if rows:
+            parsed = ray.data.from_items(rows, override_num_blocks=min(len(rows), 4 * self.workers)).map(_parse)
+            results.update((r["i"], pickle.loads(r["parsed"])) for r in parsed.take_all())
+        return _corpus(found, results)
 
     # -- embedding ------------------------------------------------------------------------------
     def embedder(self) -> RemoteModel:
@@ -212,7 +230,8 @@ class RayBuild:
         # Actors are restarted and their batches retried after a node is lost (Ray Data's defaults for a pool).
         vectors = ray.data.from_items(items, override_num_blocks=blocks).map_batches(
             _Embed._pool(self.model, self.device), batch_size=self.batch_size, batch_format="numpy",
-            compute=ray.data.ActorPoolStrategy(min_size=1, max_size=self.workers), **self.resources)
+            compute=ray.data.ActorPoolStrategy(min_size=1, max_size=self.workers, initial_size=self.workers),
+            **self.resources)
         done: set[int] = set()
         pending_texts, pending_vectors = [], []
         for batch in vectors.iter_batches(batch_size=None, batch_format="numpy"):

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
 from index.hybrid import DEFAULTS
+
+
+def _cluster(address, model):
+    """A connection to the Ray cluster at ``address`` that parses and embeds, or nothing (a local build)."""
+    if not address:
+        return contextlib.nullcontext()
+    from index.ray_build import RayBuild
+
+    return RayBuild(address, model)
 
 
 def main(argv=None) -> int:
@@ -28,17 +38,9 @@ def main(argv=None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="embcache-") as fresh:
         try:
-            cluster = None
-            if args.ray:
-                from index.ray_build import RayBuild
-
-                cluster = RayBuild(args.ray, args.model)
-            try:
+            with _cluster(args.ray, args.model) as cluster:
                 _, _, stats = build_index(args.paths, args.index, args.model, not args.quiet, faiss=args.faiss,
                                           cache_dir=fresh if args.rebuild else None, cluster=cluster)
-            finally:
-                if cluster:
-                    cluster.close()
         except (ValueError, ImportError, OSError, RuntimeError, IndexBusy) as e:
             print(f"error: {e}", file=sys.stderr)
             return 2

