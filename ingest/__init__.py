@@ -16,7 +16,7 @@ from .loaders import SUPPORTED, IngestError, Source, read, safe_id
 from .metadata import DocumentMeta, citation, extract, issuer
 from .structure import body_end, parse
 
-__all__ = ["Document", "Corpus", "load", "load_sources", "document_from", "IngestError", "Chunk", "citation", "issuer",
+__all__ = ["Document", "Corpus", "load", "load_sources", "files", "unique_id", "renamed", "document_from", "IngestError", "Chunk", "citation", "issuer",
            "DocumentMeta"]
 
 
@@ -54,9 +54,10 @@ def document_from(source: Source, max_words: int = DEFAULT_MAX_WORDS) -> tuple[D
     return doc, chunks
 
 
-def _files(paths) -> tuple[list[Path], list[str]]:
-    """The files under ``paths``, and a message for each hidden file or folder (name starting with ".") left out;
-    the service's own ".*.part" files (an upload being written) are left out without one."""
+def files(paths) -> tuple[list[Path], list[str]]:
+    """The files under ``paths`` (files or folders, each folder's in sorted order), and a message for each hidden
+    file or folder (name starting with ".") left out; the service's own ".*.part" files (an upload being written)
+    are left out without one."""
     out, skipped = [], []
     for p in map(Path, paths):
         if not p.is_dir():
@@ -72,7 +73,7 @@ def _files(paths) -> tuple[list[Path], list[str]]:
     return out, skipped
 
 
-def _unique_id(source: Source, path: Path, seen: set[str]) -> str | None:
+def unique_id(source: Source, path: Path, seen: set[str]) -> str | None:
     """The source's id, or for a file whose name (stem) another file took — plan.docx and plan.pdf, or two
     spellings (NFC, NFD) of one name — its full name, then that with a hash of the path. None for a record
     of a JSON file, whose id is its own."""
@@ -88,17 +89,23 @@ def _unique_id(source: Source, path: Path, seen: set[str]) -> str | None:
     return f"{by_name}-{hashlib.sha1(os.fsencode(path)).hexdigest()[:8]}"
 
 
+def renamed(doc: Document, chunks: list[Chunk], doc_id: str) -> tuple[Document, list[Chunk]]:
+    """A parsed document and its chunks under another id (a file whose name another file took)."""
+    return (replace(doc, id=doc_id),
+            [replace(c, id=f"{doc_id}#{c.id.rsplit('#', 1)[1]}", doc_id=doc_id) for c in chunks])
+
+
 def load_sources(paths) -> tuple[list[Source], list[str]]:
     """Read every file under ``paths``; unreadable ones become error messages, the rest go in."""
     sources, seen = [], set()
-    files, errors = _files([paths] if isinstance(paths, (str, Path)) else paths)
-    for f in files:
+    found, errors = files([paths] if isinstance(paths, (str, Path)) else paths)
+    for f in found:
         if f.suffix.lower() not in SUPPORTED:
             errors.append(f"{f}: skipped, unsupported file type {f.suffix or '(none)'}")
             continue
         try:
             for s in read(f, warn=errors.append):
-                doc_id = _unique_id(s, f, seen)
+                doc_id = unique_id(s, f, seen)
                 if doc_id is None:
                     errors.append(f"{f}: record skipped, document id {s.id!r} already taken by another file")
                     continue

@@ -41,15 +41,15 @@ def safe_id(name: str) -> str:
     return _ID.sub("_", unicodedata.normalize("NFC", name)).strip("._") or "document"
 
 
-def read(path: str | Path, warn=None) -> list[Source]:
-    """Read one file; JSON/JSONL files may hold many documents. ``warn(message)`` hears of what was left out
-    of a file that is otherwise read (a bad JSONL line)."""
+def read(path: str | Path, data: bytes | None = None, warn=None) -> list[Source]:
+    """Read one file (or its ``data``, already read elsewhere); JSON/JSONL files may hold many documents.
+    ``warn(message)`` hears of what was left out of a file that is otherwise read (a bad JSONL line)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise IngestError(f"{path}: unsupported file type {suffix or '(none)'}; expected one of {', '.join(SUPPORTED)}")
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
     except OSError as e:
         raise IngestError(f"{path}: cannot read ({e.strerror})") from e
     if not data.strip():

