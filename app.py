@@ -32,6 +32,7 @@ from present import (
 from present.targets_tab import answer_card, targets_tab
 from service import ACCEPTED, MAX_BYTES, MODES, Filters, IndexBusy, IndexLoadError, Library, Paths, QueryError
 from service.auth import page_needs_token, token_ok
+from service.library import serve_from_env
 from service.places import locality_options
 from service.precedent import usage
 from vntext.numbers import thousands
@@ -49,7 +50,7 @@ esc = html.escape
 def library(paths: Paths) -> Library:
     """The library of ``paths``, one per process: its index and model are loaded once and shared by all
     sessions. Keyed by the folders, so a change of $PLANS_* (tests, staging) is not served the old one."""
-    return Library(paths)
+    return Library(paths, serve=serve_from_env())
 
 
 lib = library(Paths.from_env())

@@ -163,6 +163,25 @@ def _version(path: Path) -> str:
         return ""
 
 
+def serve_from_env():
+    """What serves each loaded index: Milvus at ``$PLANS_MILVUS_URI`` (collection ``$PLANS_MILVUS_COLLECTION``,
+    default "plans"; ``$MILVUS_TOKEN`` for a cluster that asks for one) after ``python -m index milvus-load``,
+    or None for the embedded engines."""
+    uri = os.environ.get("PLANS_MILVUS_URI", "").strip()
+    if not uri:
+        return None
+    from index.milvus import DEFAULT_COLLECTION, MilvusIndex, MilvusStore
+
+    collection = os.environ.get("PLANS_MILVUS_COLLECTION", "").strip() or DEFAULT_COLLECTION
+    store: list[MilvusStore] = []
+
+    def serve(index: HybridIndex) -> HybridIndex:
+        store[:] = store or [MilvusStore(uri, collection, os.environ.get("MILVUS_TOKEN"))]
+        return MilvusIndex.connect(index, store[0])
+
+    return serve
+
+
 class Library:
     def __init__(self, paths: Paths, embedder=None, model: str | None = None, dense: bool = True,
                  serve: Callable[[HybridIndex], HybridIndex] | None = None):
@@ -183,7 +202,8 @@ class Library:
 
     @classmethod
     def from_env(cls, **kw) -> Library:
-        return cls(Paths.from_env(), **kw)
+        """The library of ``Paths.from_env()``, served from Milvus when ``$PLANS_MILVUS_URI`` names one."""
+        return cls(Paths.from_env(), **{"serve": serve_from_env(), **kw})
 
     # -- the index --------------------------------------------------------------------------------
     def exists(self) -> bool:

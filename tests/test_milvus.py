@@ -170,6 +170,29 @@ def test_reloading_replaces_the_collection(server):
     assert not store.exists()
 
 
+def test_library_served_from_milvus_by_environment(server, tmp_path, monkeypatch):
+    """$PLANS_MILVUS_URI: the page's and the API's library answers from Milvus, with the same citations."""
+    from service import Library, Paths
+
+    paths = Paths(TINY, tmp_path / "index", tmp_path / "cache")
+    Library(paths, dense=False).build()
+    MilvusStore(server.uri, "env_tiny").load(HybridIndex.load(paths.index))
+    monkeypatch.setenv("PLANS_CORPUS", str(paths.corpus))
+    monkeypatch.setenv("PLANS_INDEX", str(paths.index))
+    monkeypatch.setenv("PLANS_CACHE", str(paths.cache))
+    monkeypatch.setenv("PLANS_MILVUS_URI", server.uri)
+    monkeypatch.setenv("PLANS_MILVUS_COLLECTION", "env_tiny")
+    lib = Library.from_env(dense=False)
+    assert isinstance(lib.index(), MilvusIndex)
+    hits = lib.search("nhà ở xã hội công nhân", k=1, mode="bm25").hits
+    assert hits[0].document.id == "ctr_bac_giang"
+    monkeypatch.setenv("PLANS_MILVUS_COLLECTION", "absent")
+    with pytest.raises(MilvusError, match="no collection 'absent'"):
+        Library.from_env(dense=False).index()
+    monkeypatch.delenv("PLANS_MILVUS_URI")
+    assert not isinstance(Library.from_env(dense=False).index(), MilvusIndex)
+
+
 def test_unreachable_server_is_a_clear_error():
     from index.milvus_lite import free_port
 
