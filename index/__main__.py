@@ -1,4 +1,5 @@
 """python -m index search "QUERY" [-k 10] [--mode hybrid|bm25|dense] [--json] [--queries FILE]
+python -m index verify [--index data/index]: check every file of the index against its manifest's checksums
 
 Readable output by default; --json prints {"query", "mode", "hits": [{rank, score, doc_id, title, citation, section, section_no,
 text, start, end, chunk_id, highlights, best}]}; --queries FILE (one query a line, or JSONL with a "query" field) answers many in
@@ -53,6 +54,28 @@ def _print_readable(result) -> None:
         print(f"    [{h.chunk.start}:{h.chunk.end}]\n")
 
 
+def _verify(path: Path) -> int:
+    from .checksums import REBUILD, verify
+    from .store import read_manifest
+
+    try:
+        files = read_manifest(path).get("files")
+    except IndexLoadError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if not isinstance(files, dict):
+        print(f"error: {path} was saved without checksums: {REBUILD}", file=sys.stderr)
+        return 2
+    problems = verify(path, files)
+    for problem in problems:
+        print(f"damaged: {path}: {problem}", file=sys.stderr)
+    if problems:
+        print(f"error: {REBUILD}", file=sys.stderr)
+        return 2
+    print(f"{path}: {len(files)} files verified, {sum(f['bytes'] for f in files.values()) / 2**20:,.1f} MB")
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m index", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -64,7 +87,11 @@ def main(argv=None) -> int:
     s.add_argument("--json", action="store_true", help="print JSON")
     s.add_argument("--queries", help="file of queries: one a line, or JSONL with a 'query' field")
     s.add_argument("--index", default="data/index", help="index directory (default: data/index)")
+    v = sub.add_parser("verify", help="check every file of the index against the checksums in its manifest")
+    v.add_argument("--index", default="data/index", help="index directory (default: data/index)")
     args = ap.parse_args(argv)
+    if args.command == "verify":
+        return _verify(Path(args.index))
     if not args.query and not args.queries:
         ap.error("give a QUERY or --queries FILE")
     if not 1 <= args.k <= 1000:

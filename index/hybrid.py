@@ -170,6 +170,7 @@ class HybridIndex:
             rows.setdefault(c.doc_id, []).append(i)
         self._rows = {d: np.asarray(r, dtype=np.int64) for d, r in rows.items()}
         self._values: dict[str, dict[str, set[str]]] = {}  # filter field -> value -> doc ids, built on first use
+        self.integrity = None  # a loaded index: the check of its files (index.checksums), awaited before searching
 
     @classmethod
     def build(cls, corpus: Corpus, embedder=None, cache_dir=None, progress=None, dense=True,
@@ -262,6 +263,8 @@ class HybridIndex:
             raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
         if mode not in self.modes:
             raise ValueError(f"mode {mode!r} needs dense vectors; this index has BM25 only so far")
+        if self.integrity is not None:
+            self.integrity.check()
         query, s = Query.parse(query), settings or self.settings
         allowed = self.allowed_rows(filters)
         if allowed is not None and not len(allowed):

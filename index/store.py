@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ingest import Chunk, Document, DocumentMeta
 
+from . import checksums
 from .bm25 import BM25Retriever
 from .dense import DenseIndex
 from .embedders import load_embedder
@@ -111,6 +112,7 @@ def _save(index, link: Path) -> Path:
             "libraries": _versions(),
             "corpus_hash": corpus_hash(docs),
             "documents": {d.id: d.sha256 for d in docs},
+            "files": checksums.record(tmp),  # size and SHA-256 of every file, verified on load
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         final = link.parent / f"{link.name}-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
@@ -190,6 +192,9 @@ def load(cls, path, embedder=None):
     elif embedder is not None and embedder.name != model:
         raise IndexLoadError(f"{path} was built with model {model!r}, not {embedder.name!r}: "
                           f"rebuild with `python -m ingest --model {embedder.name}` or load it without a model")
+    # Sizes now, small files hashed now, large ones in the background before any search (index.checksums);
+    # an index saved before checksums were recorded is read unchecked.
+    integrity = checksums.Integrity(path, manifest["files"]) if isinstance(manifest.get("files"), dict) else None
     try:
         docs = [Document(r["id"], r["text"], DocumentMeta.from_dict(r["meta"]), r["path"], r["format"])
                 for r in _read_jsonl(path / "documents.jsonl")]
@@ -217,5 +222,5 @@ def load(cls, path, embedder=None):
         raise IndexLoadError(f"{path}: model {model!r} gives {embedder.dim}-d vectors, the index holds "
                              f"{dim}-d: rebuild with `python -m ingest --rebuild`")
     index = cls(docs, chunks, bm25, dense, embedder, manifest["params"])
-    index.manifest = manifest
+    index.manifest, index.integrity = manifest, integrity
     return index

@@ -2,22 +2,26 @@
 
     corpus = ingest.load("corpus/")
     corpus.documents, corpus.chunks, corpus.errors
+
+Every file is read and parsed in a worker process within ``ingest.limits`` (``read_file``): a hostile
+file is refused with a message, and costs at most the time and memory limits.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import sandbox
 from .chunking import DEFAULT_MAX_WORDS, Chunk, chunk_blocks
+from .limits import LimitError, Limits
 from .loaders import SUPPORTED, IngestError, Source, read
 from .metadata import DocumentMeta, citation, extract, issuer
 from .structure import body_end, parse
 
-__all__ = ["Document", "Corpus", "load", "load_sources", "document_from", "IngestError", "Chunk", "citation", "issuer",
-           "DocumentMeta"]
+__all__ = ["Document", "Corpus", "load", "load_sources", "document_from", "read_file", "IngestError", "LimitError",
+           "Limits", "Chunk", "citation", "issuer", "DocumentMeta"]
 
 
 @dataclass(frozen=True)
@@ -62,63 +66,73 @@ def _files(paths) -> list[Path]:
     return out
 
 
-def load_sources(paths) -> tuple[list[Source], list[str]]:
-    """Read every file under ``paths``; unreadable ones become error messages, the rest go in."""
-    sources, errors, seen = [], [], set()
-    for f in _files([paths] if isinstance(paths, (str, Path)) else paths):
-        if f.suffix.lower() not in SUPPORTED:
-            errors.append(f"{f}: skipped, unsupported file type {f.suffix or '(none)'}")
-            continue
-        try:
-            for s in read(f):
-                if s.id in seen:
-                    errors.append(f"{f}: skipped, document id {s.id!r} already taken by another file")
-                    continue
-                seen.add(s.id)
-                sources.append(s)
-        except IngestError as e:
-            errors.append(str(e))
-    return sources, errors
-
-
-# Parsing a plan takes about 70 ms on this machine; below this many files, starting worker processes
-# (about a second) costs more than it saves.
-PARALLEL_FROM = 32
-
-
-def _parse_all(sources: list[Source], max_words: int) -> list:
+def _read_and_parse(path: Path, max_words: int, limits: Limits) -> list:
+    """In a worker: the file's documents, each as (document, chunks) or the message why it is left out."""
     out = []
-    for s in sources:
+    for source in read(path, limits):
         try:
-            out.append(document_from(s, max_words))
+            out.append(document_from(source, max_words))
         except IngestError as e:
             out.append(str(e))
     return out
 
 
-def _parse(sources: list[Source], max_words: int, workers: int | None) -> list:
-    """(document, chunks) or an error message per source, in order; in worker processes for many files."""
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(sources) < PARALLEL_FROM:
-        return _parse_all(sources, max_words)
-    from concurrent.futures import ProcessPoolExecutor
-
-    size = -(-len(sources) // (workers * 4))  # a few slices per worker, so they finish together
-    slices = [sources[i : i + size] for i in range(0, len(sources), size)]
-    with ProcessPoolExecutor(workers) as pool:
-        return [r for part in pool.map(_parse_all, slices, [max_words] * len(slices)) for r in part]
+def read_file(path, max_words: int = DEFAULT_MAX_WORDS, limits: Limits | None = None) -> list:
+    """One file read and parsed in a worker process within ``limits`` (default: ``ingest.limits.current()``):
+    [(document, chunks) or the message why that document is left out, ...]. Raises ``IngestError`` (a
+    ``LimitError`` when over a limit) naming the file."""
+    return sandbox.run(_read_and_parse, Path(path), max_words, limits=limits)
 
 
-def load(paths="corpus", max_words: int = DEFAULT_MAX_WORDS, workers: int | None = None) -> Corpus:
-    """Every plan under ``paths``, parsed (in ``workers`` processes when there are many; default: one per
-    core) into documents and chunks; unreadable files become messages in ``errors``."""
-    sources, errors = load_sources(paths)
-    corpus = Corpus(errors=errors)
-    for parsed in _parse(sources, max_words, workers):
-        if isinstance(parsed, str):
-            corpus.errors.append(parsed)
+def load_sources(paths) -> tuple[list[Source], list[str]]:
+    """Read every file under ``paths`` (in worker processes, within the limits); unreadable ones become
+    error messages, the rest go in."""
+    sources, errors, seen = [], [], set()
+    files = _files([paths] if isinstance(paths, (str, Path)) else paths)
+    errors += [f"{f}: skipped, unsupported file type {f.suffix or '(none)'}" for f in files
+               if f.suffix.lower() not in SUPPORTED]
+    files = [f for f in files if f.suffix.lower() in SUPPORTED]
+    for f, read_ in zip(files, sandbox.map(_read, files), strict=True):
+        if isinstance(read_, IngestError):
+            errors.append(str(read_))
             continue
-        doc, chunks = parsed
-        corpus.documents.append(doc)
-        corpus.chunks.extend(chunks)
+        for s in read_:
+            if s.id in seen:
+                errors.append(f"{f}: skipped, document id {s.id!r} already taken by another file")
+                continue
+            seen.add(s.id)
+            sources.append(s)
+    return sources, errors
+
+
+def _read(path: Path, limits: Limits) -> list[Source]:
+    return read(path, limits)
+
+
+def load(paths="corpus", max_words: int = DEFAULT_MAX_WORDS, workers: int | None = None,
+         limits: Limits | None = None) -> Corpus:
+    """Every plan under ``paths``, read and parsed in worker processes (``workers`` at a time; default: the
+    reader pool's size) within ``limits`` into documents and chunks; unreadable files become messages in
+    ``errors``."""
+    files = _files([paths] if isinstance(paths, (str, Path)) else paths)
+    corpus, seen = Corpus(), set()
+    corpus.errors += [f"{f}: skipped, unsupported file type {f.suffix or '(none)'}" for f in files
+                      if f.suffix.lower() not in SUPPORTED]
+    files = [f for f in files if f.suffix.lower() in SUPPORTED]
+    for f, parsed in zip(files, sandbox.map(_read_and_parse, files, max_words, limits=limits, workers=workers),
+                         strict=True):
+        if isinstance(parsed, IngestError):
+            corpus.errors.append(str(parsed))
+            continue
+        for one in parsed:
+            if isinstance(one, str):
+                corpus.errors.append(one)
+                continue
+            doc, chunks = one
+            if doc.id in seen:
+                corpus.errors.append(f"{f}: skipped, document id {doc.id!r} already taken by another file")
+                continue
+            seen.add(doc.id)
+            corpus.documents.append(doc)
+            corpus.chunks.extend(chunks)
     return corpus
