@@ -77,7 +77,8 @@ def verify(directory: Path, files: dict) -> list[str]:
 class Integrity:
     """The check of an index's files as it is loaded; ``check()`` raises once a damaged file is found."""
 
-    def __init__(self, directory: Path, files: dict, hash_on_load: int = HASH_ON_LOAD):
+    def __init__(self, directory: Path, files: dict, hash_on_load: int | None = None):
+        hash_on_load = HASH_ON_LOAD if hash_on_load is None else hash_on_load
         self.directory = Path(directory)
         problems = _sizes(self.directory, files)
         small = {n: f for n, f in files.items() if f["bytes"] <= hash_on_load}

@@ -4,8 +4,8 @@ memory limits (``ingest.limits``), and the service that asked goes on.
     result = sandbox.run(fn, path, ...)              # fn(path, ..., limits) in a worker; raises IngestError
     results = sandbox.map(fn, paths, ...)            # in order: a result or an IngestError per path
 
-``fn`` must be a module-level function (it is sent by name); it is given the limits in force last. Workers are started once (from a fork server,
-so a threaded server never forks itself) and reused: a worker is replaced only when it was stopped, hit
+``fn`` must be a module-level function (it is sent by name); it is given the limits in force last. Workers are fresh interpreters (a threaded server
+never forks itself), started on first use and reused: a worker is replaced only when it was stopped, hit
 its memory limit, or grew large. Each worker's address space is limited (``RLIMIT_AS``, soft limit: a
 reader that starts a program of its own may give that program its own limit); a file that takes longer
 than the time limit has its worker killed.
@@ -14,13 +14,16 @@ than the time limit has its worker killed.
 from __future__ import annotations
 
 import atexit
-import multiprocessing
 import os
 import queue
 import resource
 import signal
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.connection import Connection
+from pathlib import Path
 
 from .limits import IngestError, LimitError, Limits, current
 
@@ -28,6 +31,7 @@ __all__ = ["run", "map", "Pool", "pool"]
 
 # A worker that has grown past this (its peak resident memory) is replaced after its task.
 RECYCLE_RSS = 512 * 1024 * 1024
+_ROOT = str(Path(__file__).resolve().parent.parent)
 
 
 def _serve(conn, memory_bytes: int) -> None:
@@ -46,7 +50,7 @@ def _serve(conn, memory_bytes: int) -> None:
         except MemoryError:
             reply = ("memory", "")
         except IngestError as e:  # sent whole (a LimitError keeps its setting)
-            reply = ("refused", e)
+            reply = ("memory", "") if isinstance(e.__cause__, MemoryError) else ("refused", e)
         except Exception as e:  # noqa: BLE001 — a reader's fault on a bad file is that file's error
             reply = ("failed", f"{type(e).__name__}: {e}")
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -58,18 +62,54 @@ def _serve(conn, memory_bytes: int) -> None:
             return
 
 
+def _main() -> None:
+    """``python -c "from ingest.sandbox import _main; _main()" READ_FD WRITE_FD MEMORY_BYTES``"""
+    read_fd, write_fd, memory_bytes = (int(a) for a in sys.argv[1:4])  # (the module defines its own map)
+    _serve(_Pipe(Connection(read_fd, writable=False), Connection(write_fd, readable=False)), memory_bytes)
+
+
+class _Pipe:
+    """Two one-way connections used as one."""
+
+    def __init__(self, incoming: Connection, outgoing: Connection):
+        self.incoming, self.outgoing = incoming, outgoing
+        self.recv, self.poll, self.send = incoming.recv, incoming.poll, outgoing.send
+
+    def close(self) -> None:
+        self.incoming.close()
+        self.outgoing.close()
+
+
 class _Worker:
-    def __init__(self, ctx, memory_bytes: int):
-        self.conn, child = ctx.Pipe()
+    """A fresh interpreter (never a fork of this process, which may run threads) serving tasks on pipes."""
+
+    def __init__(self, memory_bytes: int):
+        to_child, from_parent = os.pipe()  # (read end, write end)
+        from_child, to_parent = os.pipe()
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")]))}
+        try:
+            self.process = subprocess.Popen(  # noqa: S603 — our own interpreter and module
+                [sys.executable, "-c", "from ingest.sandbox import _main; _main()", str(to_child), str(to_parent),
+                 str(memory_bytes)], pass_fds=(to_child, to_parent), stdin=subprocess.DEVNULL, env=env)
+        finally:
+            os.close(to_child)
+            os.close(to_parent)
+        self.conn = _Pipe(Connection(from_child, writable=False), Connection(from_parent, readable=False))
         self.memory_bytes = memory_bytes
-        self.process = ctx.Process(target=_serve, args=(child, memory_bytes), daemon=True, name="plans-reader")
-        self.process.start()
-        child.close()
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def exitcode(self) -> int | None:
+        try:
+            return self.process.wait(1)
+        except subprocess.TimeoutExpired:
+            return None
 
     def stop(self) -> None:
-        if self.process.is_alive():
+        if self.alive():
             self.process.kill()
-        self.process.join(5)
+        self.process.wait()
         self.conn.close()
 
 
@@ -82,10 +122,6 @@ class Pool:
 
     def __init__(self, size: int | None = None):
         self.size = max(1, size or min(os.cpu_count() or 1, 4))
-        self._ctx = multiprocessing.get_context("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
-                                                else "spawn")
-        if self._ctx.get_start_method() == "forkserver":
-            self._ctx.set_forkserver_preload(["ingest", "ingest.loaders", "ingest.docx_reader"])
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._started = 0
         self._lock = threading.Lock()
@@ -105,7 +141,7 @@ class Pool:
                         self._started += 1
                         self.stats["started"] += 1
                         try:
-                            return _Worker(self._ctx, memory_bytes)
+                            return _Worker(memory_bytes)
                         except BaseException:
                             self._started -= 1
                             raise
@@ -114,7 +150,7 @@ class Pool:
                     worker = self._idle.get(timeout=0.2)
                 except queue.Empty:
                     continue  # a worker may have been dropped meanwhile: start one in its place
-            if worker.process.is_alive() and worker.memory_bytes == memory_bytes:
+            if worker.alive() and worker.memory_bytes == memory_bytes:
                 return worker
             self._drop(worker)
 
@@ -137,10 +173,8 @@ class Pool:
                     self.stats["killed"] += 1
                     raise limits.refuse(_name(args), "reading it took longer", "seconds")
                 status, value, rss = worker.conn.recv()
-            except (EOFError, OSError, BrokenPipeError):
-                code = worker.process.exitcode if not worker.process.is_alive() else None
-                worker.process.join(1)
-                code = worker.process.exitcode if code is None else code
+            except (EOFError, OSError):
+                code = worker.exitcode()
                 how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
                 raise LimitError(f"{_name(args)}: refused, the reader stopped ({how}) while reading it; it may "
                                  f"need more than the memory limit of {limits.show('memory_bytes')} (raise it "

@@ -4,13 +4,15 @@ opens it: how many parts, what they unpack to, and no XML part declaring entitie
 A "zip bomb" is a small file whose parts unpack to gigabytes; Python's ``zipfile`` never unpacks more
 than a part's declared size (it stops there and reports a bad CRC), so the declared sizes bound what
 reading can cost and are checked first. "Billion laughs" is an XML part whose DTD defines entities that
-expand to gigabytes of text; Word never writes a DTD, so a part with one is refused outright (python-docx
-also parses with ``resolve_entities=False``).
+expand to gigabytes of text; Word never writes a DTD, so a part with one is refused outright (its prolog is
+read, never the whole part; python-docx also parses with ``resolve_entities=False``, and libxml2 stops
+runaway entity amplification).
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -19,7 +21,10 @@ from .limits import IngestError, Limits
 __all__ = ["check_zip"]
 
 _DTD = (b"<!DOCTYPE", b"<!ENTITY")
-_BLOCK = 1 << 20
+_PROLOG_MAX = 64 * 1024
+# The byte-order mark, XML declaration, comments, processing instructions and white space before the
+# root element or the DTD.
+_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.DOTALL)
 
 
 def check_zip(path: Path | str, data: bytes, limits: Limits) -> None:
@@ -43,16 +48,19 @@ def check_zip(path: Path | str, data: bytes, limits: Limits) -> None:
 
 
 def _no_dtd(path, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:
-    """Scan the part as it unpacks (bounded by its declared size) for a DTD or an entity declaration."""
-    tail = b""
+    """Refuse a part whose prolog (what comes before its root element: the XML declaration, comments,
+    processing instructions, and where one would stand, the DTD) declares a DTD or entities. Only the
+    prolog is read, so the check costs the same whatever the part unpacks to."""
     try:
         with archive.open(part) as f:
-            while block := f.read(_BLOCK):
-                window = tail + block
-                if any(marker in window for marker in _DTD):
-                    raise IngestError(f"{path}: refused, its part {part.filename} declares a DTD or XML entities "
-                                      "(<!DOCTYPE/<!ENTITY), which Word never writes: entity expansion "
-                                      "(\"billion laughs\") is not allowed")
-                tail = block[-16:]
+            head = f.read(_PROLOG_MAX)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as e:
         raise IngestError(f"{path}: not a readable .docx (part {part.filename}: {e})") from e
+    rest = head[_PROLOG.match(head).end():]
+    if rest.startswith(_DTD):
+        raise IngestError(f"{path}: refused, its part {part.filename} declares a DTD or XML entities "
+                          "(<!DOCTYPE/<!ENTITY), which Word never writes: entity expansion "
+                          "(\"billion laughs\") is not allowed")
+    if not rest and len(head) == _PROLOG_MAX:
+        raise IngestError(f"{path}: refused, its part {part.filename} has no element in its first "
+                          f"{_PROLOG_MAX // 1024} KB (only comments or declarations)")
