@@ -259,12 +259,12 @@ class HybridIndex:
     def scores(self, query: str | Query, mode: str = "hybrid", filters: Filters | None = None,
                settings: SearchSettings | None = None) -> dict[int, float]:
         """{chunk row: score} for the candidates of ``mode``."""
+        if self.integrity is not None:
+            self.integrity.check()
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
         if mode not in self.modes:
             raise ValueError(f"mode {mode!r} needs dense vectors; this index has BM25 only so far")
-        if self.integrity is not None:
-            self.integrity.check()
         query, s = Query.parse(query), settings or self.settings
         allowed = self.allowed_rows(filters)
         if allowed is not None and not len(allowed):

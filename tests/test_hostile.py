@@ -233,6 +233,7 @@ def test_api_upload_of_hostile_files_then_still_answers(tmp_path, monkeypatch):
 # -- a damaged index --------------------------------------------------------------------------------
 def _flip_middle(path: Path, n: int = 4096) -> None:
     data = bytearray(path.read_bytes())
+    n = min(n, len(data) // 2)  # the tiny library's files are a few KB
     middle = len(data) // 2 - n // 2
     noise = random.Random(3).randbytes(n)
     assert noise != data[middle : middle + n]
