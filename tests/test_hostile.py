@@ -157,6 +157,16 @@ def test_characters_pages_and_file_size_limits(tmp_path):
         ingest.read_file(path, limits=Limits(characters=1000))
     with pytest.raises(LimitError, match="over the limit of 0 MB"):
         ingest.read_file(path, limits=Limits(file_bytes=1000))
+    from pypdf import PdfWriter
+
+    writer, pdf = PdfWriter(), tmp_path / "dai.pdf"
+    for _ in range(3):
+        writer.add_blank_page(595, 842)
+    with open(pdf, "wb") as f:
+        writer.write(f)
+    with pytest.raises(LimitError, match=r"the PDF has 3 pages, over the limit of 2 pages \(raise it with "
+                                         r"PLANS_MAX_PAGES\)"):
+        ingest.read_file(pdf, limits=Limits(pages=2))
     assert Limits.from_env({"PLANS_MAX_CHARACTERS": "5000", "PLANS_PARSE_SECONDS": "2.5"}) == Limits(
         characters=5000, seconds=2.5)
     with pytest.raises(ValueError, match="PLANS_PARSE_MEMORY_MB"):
