@@ -1,6 +1,6 @@
 """Parsing time against text size: is it linear? And what reading each file in a worker process costs.
 
-    python bench/bench_parse.py                 # 1, 10 and 50 MB; then 200 small files
+    python bench/bench_parse.py                 # 1, 10 and 50 MB; then 100 small files; then hashing
     python bench/bench_parse.py --sizes 1 4 --files 50
 
 Text: the bundled plans' paragraphs, shuffled (seeded) and repeated up to the size, written two ways:
@@ -60,10 +60,10 @@ def parse_seconds(path: Path) -> tuple[float, int]:
     return time.perf_counter() - t0, len(chunks)
 
 
-def linearity(sizes: list[float]) -> None:
+def linearity(sizes: list[float], layouts=("lines", "paragraphs")) -> None:
     print(f"{'layout':<11}{'MB':>6}{'seconds':>10}{'s per MB':>10}{'passages':>10}")
     with tempfile.TemporaryDirectory() as tmp:
-        for layout in ("lines", "paragraphs"):
+        for layout in layouts:
             for mb in sizes:
                 path = Path(tmp) / f"{layout}.txt"
                 path.write_text(text_of(int(mb * MB), layout), encoding="utf-8")
@@ -73,34 +73,37 @@ def linearity(sizes: list[float]) -> None:
 
 
 def sandbox_cost(n: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        plans = sorted((ROOT / "corpus").glob("*"))
-        files = []
-        for i in range(n):
-            f = Path(tmp) / f"plan_{i:04d}{plans[i % len(plans)].suffix}"
-            f.write_bytes(plans[i % len(plans)].read_bytes())
-            files.append(f)
-        limits = Limits()
-        t0 = time.perf_counter()
-        for f in files:
-            ingest._read_and_parse(f, ingest.DEFAULT_MAX_WORDS, limits)
-        here = time.perf_counter() - t0
-        results = {"in this process (no limits on time or memory)": here}
-        for workers in (1, 2):
-            pool = sandbox.Pool(workers)
+    """The three ways taken in turn for each file (so a change in the machine's load touches all alike),
+    then the whole set through a pool of 2 workers at once."""
+    plans = sorted((ROOT / "corpus").glob("*"))
+    files = [plans[i % len(plans)] for i in range(n)]
+    limits, words = Limits(), ingest.DEFAULT_MAX_WORDS
+    reused = sandbox.Pool(1)
+    reused.run(ingest._read_and_parse, files[0], words, limits=limits)  # started once, before timing
+    totals = dict.fromkeys(("in this process (no time or memory limit)", "one reused worker",
+                            "a fresh process per file"), 0.0)
+    for f in files:
+        for what in totals:
             t0 = time.perf_counter()
-            pool.map(ingest._read_and_parse, files, ingest.DEFAULT_MAX_WORDS, limits=limits)
-            results[f"pool of {workers} reused worker(s), started within"] = time.perf_counter() - t0
-            pool.close()
-        t0 = time.perf_counter()
-        for f in files:
-            pool = sandbox.Pool(1)
-            pool.run(ingest._read_and_parse, f, ingest.DEFAULT_MAX_WORDS, limits=limits)
-            pool.close()
-        results["a fresh process per file"] = time.perf_counter() - t0
+            if what.startswith("in this"):
+                ingest._read_and_parse(f, words, limits)
+            elif what.startswith("one reused"):
+                reused.run(ingest._read_and_parse, f, words, limits=limits)
+            else:
+                fresh = sandbox.Pool(1)
+                fresh.run(ingest._read_and_parse, f, words, limits=limits)
+                fresh.close()
+            totals[what] += time.perf_counter() - t0
+    reused.close()
+    two = sandbox.Pool(2)
+    t0 = time.perf_counter()
+    two.map(ingest._read_and_parse, files, words, limits=limits)
+    totals["two workers at once (started within)"] = time.perf_counter() - t0
+    two.close()
+    here = totals["in this process (no time or memory limit)"]
     print(f"\n{n} plans of 20–90 KB, read and parsed:")
-    for what, seconds in results.items():
-        print(f"  {what:<52}{seconds:>7.1f} s  {seconds / here:>5.2f}x  {seconds / n * 1000:>6.0f} ms/file")
+    for what, seconds in totals.items():
+        print(f"  {what:<44}{seconds:>7.1f} s  {seconds / here:>5.2f}x  {seconds / n * 1000:>6.0f} ms/file")
 
 
 def hash_cost(mb: int = 256) -> None:
@@ -121,11 +124,12 @@ def hash_cost(mb: int = 256) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=float, nargs="+", default=[1, 10, 50], help="MB of text (default 1 10 50)")
-    ap.add_argument("--files", type=int, default=200, help="small files for the sandbox's cost (default 200)")
+    ap.add_argument("--files", type=int, default=100, help="small files for the sandbox's cost (default 100)")
+    ap.add_argument("--layouts", nargs="+", choices=("lines", "paragraphs"), default=["lines", "paragraphs"])
     ap.add_argument("--parts", nargs="+", choices=("parse", "sandbox", "hash"), default=["parse", "sandbox", "hash"])
     args = ap.parse_args()
     if "parse" in args.parts:
-        linearity(args.sizes)
+        linearity(args.sizes, args.layouts)
     if "sandbox" in args.parts:
         sandbox_cost(args.files)
     if "hash" in args.parts:

@@ -126,7 +126,7 @@ class Pool:
         self._started = 0
         self._lock = threading.Lock()
         self._closed = False
-        self.stats = {"started": 0, "killed": 0, "tasks": 0}
+        self.stats = {"started": 0, "killed": 0, "tasks": 0, "peak_rss": 0}
 
     def _take(self, memory_bytes: int) -> _Worker:
         while True:
@@ -180,6 +180,7 @@ class Pool:
                                  f"need more than the memory limit of {limits.show('memory_bytes')} (raise it "
                                  f"with {limits.setting('memory_bytes')})", limits.setting("memory_bytes")) from None
             self.stats["tasks"] += 1
+            self.stats["peak_rss"] = max(self.stats["peak_rss"], rss)
             keep = status in ("ok", "refused", "failed") and rss < RECYCLE_RSS
             if status == "ok":
                 return value

@@ -175,7 +175,7 @@ def test_characters_pages_and_file_size_limits(tmp_path):
 
 def test_fifty_megabytes_of_text_is_refused_quickly(big_text):
     started = time.perf_counter()
-    with pytest.raises(LimitError, match=r"its text has \d{2},\d{3},\d{3} characters, over the limit of 10,000,000"):
+    with pytest.raises(LimitError, match=r"its text has \d{2},\d{3},\d{3} characters, over the limit of 5,000,000"):
         ingest.read_file(big_text)
     assert time.perf_counter() - started < 30  # reading and counting, not parsing
 
