@@ -79,13 +79,29 @@ def progress_label(build: dict) -> str:
     return f"Đã tính vector {thousands(build['done'])}/{thousands(build['total'])} đoạn"
 
 
+def file_lines():
+    """A status line per uploaded file, updated as the files are checked one by one."""
+    lines = {}
+
+    def each(name: str, outcome: str | None) -> None:
+        line = lines.setdefault(name, st.empty())
+        if outcome is None:
+            line.markdown(md_escape(f"⏳ {name}: đang kiểm tra…"))
+        elif outcome:
+            line.markdown(md_escape(f"✗ {name}: bỏ qua — {outcome}"))
+        else:
+            line.markdown(md_escape(f"✓ {name}: đã kiểm tra, đã lưu vào kho"))
+
+    return each
+
+
 def build(label: str, add: list | None = None):
     """Rebuild the index from the corpus folder (after storing ``add``: (name, bytes) files), with progress.
     Returns the service's report (``AddReport`` when adding)."""
     with st.status(label, expanded=True) as status:
         bar = st.progress(0.0, text="Đang đọc các văn bản…")
         if add is not None:
-            result = lib.add(add, progress=progress_bar(bar))
+            result = lib.add(add, progress=progress_bar(bar), each=file_lines())
             report = result.build
         else:
             result = report = lib.build(progress=progress_bar(bar))
@@ -246,8 +262,8 @@ with tab_search:
         places = st.session_state.get("places_off") != query  # the chip was removed for this question
         try:
             served, shown, scope = answer(query, k, mode, chosen, places, on_disk)
-        except QueryError as e:
-            st.warning(md_escape(str(e)))
+        except (QueryError, IndexLoadError) as e:  # a damaged index file found as it was verified
+            (st.error if isinstance(e, IndexLoadError) else st.warning)(md_escape(str(e)))
             served, shown, scope = mode, None, None
         if scope is not None and scope.docs:
             st.button(f"Chỉ kế hoạch của: {', '.join(scope.names)} ✕", key="place_chip", type="tertiary",

@@ -1,6 +1,7 @@
 """python -m index search "QUERY" [-k 10] [--mode hybrid|bm25|dense] [--json] [--queries FILE] [--no-group] [--milvus URI]
    python -m index targets [QUERY] [--year Y] [--place P] [--plan ID] [--json|--csv]
    python -m index milvus-load --uri URI [--collection plans] [--index data/index] [--dense-index FLAT]
+   python -m index verify [--index data/index]: check every file of the index against its manifest's checksums
 
 Readable output by default; --json prints {"query", "mode", "grouped", "hits": [{rank, score, doc_id, title, citation, section,
 section_no, text, start, end, chunk_id, highlights, best, copies}]}; --queries FILE (one query a line, or JSONL with a "query"
@@ -65,6 +66,34 @@ def _print_readable(result) -> None:
         print()
 
 
+def _verify(path: Path) -> int:
+    from .checksums import REBUILD, verify
+    from .store import read_manifest
+
+    try:
+        files = read_manifest(path).get("files")
+    except IndexLoadError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if not isinstance(files, dict):
+        print(f"error: {path} was saved without checksums: {REBUILD}", file=sys.stderr)
+        return 2
+    problems = verify(path, files)
+    for problem in problems:
+        print(f"damaged: {path}: {problem}", file=sys.stderr)
+    if problems:
+        print(f"error: {REBUILD}", file=sys.stderr)
+        return 2
+    print(f"{path}: {len(files)} files verified, {sum(f['bytes'] for f in files.values()) / 2**20:,.1f} MB")
+    return 0
+
+
+def _targets(args) -> int:
+    from .targets_cli import run_targets
+
+    return run_targets(args)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m index", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -95,13 +124,12 @@ def main(argv=None) -> int:
     fmt.add_argument("--json", action="store_true", help="print JSON lines, one target a line")
     fmt.add_argument("--csv", action="store_true", help="print CSV (UTF-8 with BOM, for Excel)")
     t.add_argument("--index", default="data/index", help="index directory (default: data/index)")
+    v = sub.add_parser("verify", help="check every file of the index against the checksums in its manifest")
+    v.add_argument("--index", default="data/index", help="index directory (default: data/index)")
     args = ap.parse_args(argv)
-    if args.command == "milvus-load":
-        return _milvus_load(args)
-    if args.command == "targets":
-        from .targets_cli import run_targets
-
-        return run_targets(args)
+    other = {"verify": lambda a: _verify(Path(a.index)), "milvus-load": _milvus_load, "targets": _targets}
+    if args.command in other:
+        return other[args.command](args)
     if not args.query and not args.queries:
         ap.error("give a QUERY or --queries FILE")
     if not 1 <= args.k <= 1000:

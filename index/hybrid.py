@@ -201,6 +201,7 @@ class HybridIndex:
         self.doc_rows = doc_rows
         self._saved_facets = dict(facets or {})  # field -> value -> document numbers, as read from disk
         self._facets: dict[str, dict[str, np.ndarray]] = {}
+        self.integrity = None  # a loaded index: the check of its files (index.checksums), awaited before searching
 
     @classmethod
     def build(cls, corpus: Corpus, embedder=None, cache_dir=None, progress=None, dense=True,
@@ -307,6 +308,8 @@ class HybridIndex:
     def scores(self, query: str | Query, mode: str = "hybrid", filters: Filters | None = None,
                settings: SearchSettings | None = None) -> dict[int, float]:
         """{chunk row: score} for the candidates of ``mode``."""
+        if self.integrity is not None:
+            self.integrity.check()
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
         if mode not in self.modes:

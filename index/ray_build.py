@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 import ingest
-from ingest.loaders import SUPPORTED, IngestError, read
+from ingest.loaders import IngestError
 
 from .embedders import DEFAULT_MODEL, SentenceTransformerEmbedder, load_embedder
 
@@ -66,46 +66,12 @@ def _describe(model, device: str) -> tuple[str, int]:
 
 
 def _parse(row: dict) -> dict:
-    """One file (on a worker): its documents and chunks, or the messages saying why not."""
-    warnings: list[str] = []
+    """One file (on a worker): ``ingest.read_and_parse``'s result, or the message why it cannot be read."""
     try:
-        sources = read(row["path"], row["data"], warn=warnings.append)
+        result = ingest.read_and_parse(Path(row["path"]), row["max_words"], data=row["data"])
     except IngestError as e:
-        return {"i": row["i"], "parsed": pickle.dumps(warnings + [str(e)])}
-    out = []
-    for s in sources:
-        try:
-            out.append((s, ingest.document_from(s, row["max_words"])))
-        except IngestError as e:
-            out.append((s, str(e)))
-    return {"i": row["i"], "parsed": pickle.dumps((warnings, out))}
-
-
-def _corpus(files: list[Path], skipped: list[str], results: dict) -> ingest.Corpus:
-    """The corpus ``ingest.load`` makes of ``files``, from each file's messages, or its warnings and
-    [(source, (document, chunks) or message)]: documents in file order under the ids ``ingest.unique_id``
-    gives (a name another file took gets the full file name), the reading messages first."""
-    corpus, seen, parse_errors = ingest.Corpus(errors=list(skipped)), set(), []
-    for i, f in enumerate(files):
-        if isinstance(results[i], (str, list)):
-            corpus.errors.extend([results[i]] if isinstance(results[i], str) else results[i])
-            continue
-        warnings, parsed_sources = results[i]
-        corpus.errors.extend(warnings)
-        for source, parsed in parsed_sources:
-            doc_id = ingest.unique_id(source, f, seen)
-            if doc_id is None:
-                corpus.errors.append(f"{f}: record skipped, document id {source.id!r} already taken by another file")
-                continue
-            seen.add(doc_id)
-            if isinstance(parsed, str):
-                parse_errors.append(parsed)
-            else:
-                doc, chunks = parsed if doc_id == source.id else ingest.renamed(*parsed, doc_id)
-                corpus.documents.append(doc)
-                corpus.chunks.extend(chunks)
-    corpus.errors.extend(parse_errors)
-    return corpus
+        result = str(e)
+    return {"i": row["i"], "parsed": pickle.dumps(result)}
 
 
 class _Embed:
@@ -197,12 +163,9 @@ class RayBuild:
         """``ingest.load(paths)``, parsed on the cluster: the same documents, chunks and messages, in order."""
         import ray
 
-        found, skipped = ingest.files([paths] if isinstance(paths, (str, Path)) else paths)
+        found, skipped = ingest.supported_files(paths)
         rows, results = [], {}
         for i, f in enumerate(found):
-            if f.suffix.lower() not in SUPPORTED:
-                results[i] = f"{f}: skipped, unsupported file type {f.suffix or '(none)'}"
-                continue
             try:
                 rows.append({"i": i, "path": str(f), "data": f.read_bytes(), "max_words": max_words})
             except OSError as e:
@@ -210,7 +173,7 @@ class RayBuild:
         if rows:
             parsed = ray.data.from_items(rows, override_num_blocks=min(len(rows), 4 * self.workers)).map(_parse)
             results.update((r["i"], pickle.loads(r["parsed"])) for r in parsed.take_all())
-        return _corpus(found, skipped, results)
+        return ingest.assemble(found, skipped, [results[i] for i in range(len(found))])
 
     # -- embedding ------------------------------------------------------------------------------
     def embedder(self) -> RemoteModel:

@@ -22,6 +22,7 @@ from pathlib import Path
 from ingest import Chunk, Document, DocumentMeta
 from targets.store import write as write_targets
 
+from . import checksums
 from .bm25 import BM25Retriever
 from .dense import DenseIndex
 from .embedders import load_embedder
@@ -131,6 +132,7 @@ def _save(index, link: Path) -> Path:
             "documents": {d.id: d.sha256 for d in docs},
             # The plans' targets (targets/store.py): only new and changed plans are extracted again.
             "targets": write_targets(tmp, docs, previous=link if (link / "manifest.json").is_file() else None),
+            "files": checksums.record(tmp),  # size and SHA-256 of every file, verified on load
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         final = link.parent / f"{link.name}-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
@@ -210,6 +212,9 @@ def load(cls, path, embedder=None):
     elif embedder is not None and embedder.name != model:
         raise IndexLoadError(f"{path} was built with model {model!r}, not {embedder.name!r}: "
                           f"rebuild with `python -m ingest --model {embedder.name}` or load it without a model")
+    # Sizes now, small files hashed now, large ones in the background before any search (index.checksums);
+    # an index saved before checksums were recorded is read unchecked.
+    integrity = checksums.Integrity(path, manifest["files"]) if isinstance(manifest.get("files"), dict) else None
     try:
         docs, chunks, doc_rows, facets = _rows(path)
         bm25 = BM25Retriever.load(path / "bm25")
@@ -238,5 +243,5 @@ def load(cls, path, embedder=None):
         raise IndexLoadError(f"{path}: model {model!r} gives {embedder.dim}-d vectors, the index holds "
                              f"{dim}-d: rebuild with `python -m ingest --rebuild`")
     index = cls(docs, chunks, bm25, dense, embedder, manifest["params"], doc_rows, facets)
-    index.manifest = manifest
+    index.manifest, index.integrity = manifest, integrity
     return index

@@ -2,6 +2,9 @@
 
     corpus = ingest.load("corpus/")
     corpus.documents, corpus.chunks, corpus.errors
+
+Every file is read and parsed in a worker process within ``ingest.limits`` (``read_file``): a hostile
+file is refused with a message, and costs at most the time and memory limits.
 """
 
 from __future__ import annotations
@@ -11,12 +14,15 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import sandbox
 from .chunking import DEFAULT_MAX_WORDS, Chunk, chunk_blocks
+from .limits import LimitError, Limits
 from .loaders import SUPPORTED, IngestError, Source, read, safe_id
 from .metadata import DocumentMeta, citation, extract, issuer
 from .structure import body_end, parse
 
-__all__ = ["Document", "Corpus", "load", "load_sources", "files", "unique_id", "renamed", "document_from", "IngestError", "Chunk", "citation", "issuer",
+__all__ = ["Document", "Corpus", "load", "load_sources", "files", "supported_files", "unique_id", "renamed", "assemble", "read_and_parse",
+           "document_from", "read_file", "IngestError", "LimitError", "Limits", "Chunk", "citation", "issuer",
            "DocumentMeta"]
 
 
@@ -95,65 +101,96 @@ def renamed(doc: Document, chunks: list[Chunk], doc_id: str) -> tuple[Document, 
             [replace(c, id=f"{doc_id}#{c.id.rsplit('#', 1)[1]}", doc_id=doc_id) for c in chunks])
 
 
-def load_sources(paths) -> tuple[list[Source], list[str]]:
-    """Read every file under ``paths``; unreadable ones become error messages, the rest go in."""
-    sources, seen = [], set()
-    found, errors = files([paths] if isinstance(paths, (str, Path)) else paths)
-    for f in found:
-        if f.suffix.lower() not in SUPPORTED:
-            errors.append(f"{f}: skipped, unsupported file type {f.suffix or '(none)'}")
-            continue
+def read_and_parse(path: Path, max_words: int = DEFAULT_MAX_WORDS, limits: Limits | None = None,
+                   data: bytes | None = None) -> tuple[list[str], list]:
+    """One file read and parsed here (in a worker: ``read_file``, ``load``, the Ray build): the warnings of
+    reading it (a bad JSONL line), and [(source, (document, chunks) or the message why it is left out)]."""
+    warnings: list[str] = []
+    out = []
+    for source in read(path, data, warn=warnings.append, limits=limits):
         try:
-            for s in read(f, warn=errors.append):
-                doc_id = unique_id(s, f, seen)
-                if doc_id is None:
-                    errors.append(f"{f}: record skipped, document id {s.id!r} already taken by another file")
-                    continue
-                seen.add(doc_id)
-                sources.append(replace(s, id=doc_id))
+            out.append((source, document_from(source, max_words)))
         except IngestError as e:
-            errors.append(str(e))
+            out.append((source, str(e)))
+    return warnings, out
+
+
+def assemble(found: list[Path], skipped: list[str], results: list) -> Corpus:
+    """The corpus of ``found`` files from each one's result: an error (``IngestError`` or its message) or
+    ``read_and_parse``'s. Documents in file order under ``unique_id``'s ids (a name another file took gets
+    the full file name); the messages of reading first (``skipped`` ones, then per file), then of parsing."""
+    corpus, seen, parse_errors = Corpus(errors=list(skipped)), set(), []
+    for f, result in zip(found, results, strict=True):
+        if isinstance(result, (str, IngestError)):
+            corpus.errors.append(str(result))
+            continue
+        warnings, parsed_sources = result
+        corpus.errors.extend(warnings)
+        for source, parsed in parsed_sources:
+            doc_id = unique_id(source, f, seen)
+            if doc_id is None:
+                corpus.errors.append(f"{f}: record skipped, document id {source.id!r} already taken by another file")
+                continue
+            seen.add(doc_id)
+            if isinstance(parsed, str):
+                parse_errors.append(parsed)
+            else:
+                doc, chunks = parsed if doc_id == source.id else renamed(*parsed, doc_id)
+                corpus.documents.append(doc)
+                corpus.chunks.extend(chunks)
+    corpus.errors.extend(parse_errors)
+    return corpus
+
+
+def supported_files(paths) -> tuple[list[Path], list[str]]:
+    """The files under ``paths`` this program reads, and the messages of those it leaves out."""
+    found, skipped = files([paths] if isinstance(paths, (str, Path)) else paths)
+    skipped += [f"{f}: skipped, unsupported file type {f.suffix or '(none)'}" for f in found
+                if f.suffix.lower() not in SUPPORTED]
+    return [f for f in found if f.suffix.lower() in SUPPORTED], skipped
+
+
+def _read_and_parse(path: Path, max_words: int, limits: Limits) -> tuple[list[str], list]:
+    return read_and_parse(path, max_words, limits)
+
+
+def read_file(path, max_words: int = DEFAULT_MAX_WORDS, limits: Limits | None = None) -> list:
+    """One file read and parsed in a worker process within ``limits`` (default: ``ingest.limits.current()``):
+    [(document, chunks) or the message why that document is left out, ...]. Raises ``IngestError`` (a
+    ``LimitError`` when over a limit) naming the file."""
+    _, parsed = sandbox.run(_read_and_parse, Path(path), max_words, limits=limits)
+    return [one for _, one in parsed]
+
+
+def _read(path: Path, limits: Limits) -> tuple[list[str], list[Source]]:
+    warnings: list[str] = []
+    return warnings, read(path, warn=warnings.append, limits=limits)
+
+
+def load_sources(paths) -> tuple[list[Source], list[str]]:
+    """Read every file under ``paths`` (in worker processes, within the limits), each document under its
+    ``unique_id``; unreadable ones become error messages, the rest go in."""
+    found, errors = supported_files(paths)
+    sources, seen = [], set()
+    for f, result in zip(found, sandbox.map(_read, found), strict=True):
+        if isinstance(result, IngestError):
+            errors.append(str(result))
+            continue
+        errors.extend(result[0])
+        for s in result[1]:
+            doc_id = unique_id(s, f, seen)
+            if doc_id is None:
+                errors.append(f"{f}: record skipped, document id {s.id!r} already taken by another file")
+                continue
+            seen.add(doc_id)
+            sources.append(replace(s, id=doc_id))
     return sources, errors
 
 
-# Parsing a plan takes about 70 ms on this machine; below this many files, starting worker processes
-# (about a second) costs more than it saves.
-PARALLEL_FROM = 32
-
-
-def _parse_all(sources: list[Source], max_words: int) -> list:
-    out = []
-    for s in sources:
-        try:
-            out.append(document_from(s, max_words))
-        except IngestError as e:
-            out.append(str(e))
-    return out
-
-
-def _parse(sources: list[Source], max_words: int, workers: int | None) -> list:
-    """(document, chunks) or an error message per source, in order; in worker processes for many files."""
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(sources) < PARALLEL_FROM:
-        return _parse_all(sources, max_words)
-    from concurrent.futures import ProcessPoolExecutor
-
-    size = -(-len(sources) // (workers * 4))  # a few slices per worker, so they finish together
-    slices = [sources[i : i + size] for i in range(0, len(sources), size)]
-    with ProcessPoolExecutor(workers) as pool:
-        return [r for part in pool.map(_parse_all, slices, [max_words] * len(slices)) for r in part]
-
-
-def load(paths="corpus", max_words: int = DEFAULT_MAX_WORDS, workers: int | None = None) -> Corpus:
-    """Every plan under ``paths``, parsed (in ``workers`` processes when there are many; default: one per
-    core) into documents and chunks; unreadable files become messages in ``errors``."""
-    sources, errors = load_sources(paths)
-    corpus = Corpus(errors=errors)
-    for parsed in _parse(sources, max_words, workers):
-        if isinstance(parsed, str):
-            corpus.errors.append(parsed)
-            continue
-        doc, chunks = parsed
-        corpus.documents.append(doc)
-        corpus.chunks.extend(chunks)
-    return corpus
+def load(paths="corpus", max_words: int = DEFAULT_MAX_WORDS, workers: int | None = None,
+         limits: Limits | None = None) -> Corpus:
+    """Every plan under ``paths``, read and parsed in worker processes (``workers`` at a time; default: the
+    reader pool's size) within ``limits`` into documents and chunks; unreadable files become messages in
+    ``errors``."""
+    found, skipped = supported_files(paths)
+    return assemble(found, skipped, sandbox.map(_read_and_parse, found, max_words, limits=limits, workers=workers))

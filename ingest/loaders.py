@@ -3,7 +3,9 @@ layer, OCR for scanned pages), .doc/.odt/.rtf (converted by LibreOffice), .html/
 page), .json/.jsonl records. All text comes out in NFC.
 
 Every reader returns ``Source`` records; anything unreadable raises ``IngestError`` naming the file. A
-source's ``note`` says what was converted on the way (an encoding, a format, OCR).
+source's ``note`` says what was converted on the way (an encoding, a format, OCR). Readers keep to
+``ingest.limits`` (size, characters, pages, unzipped size); time and memory are bounded by the worker process
+that runs them (``ingest.sandbox``, via ``ingest.read_file`` and ``ingest.load``).
 """
 
 from __future__ import annotations
@@ -14,14 +16,12 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Source", "IngestError", "read", "SUPPORTED"]
+from .limits import IngestError, LimitError, Limits, current
+
+__all__ = ["Source", "IngestError", "LimitError", "read", "SUPPORTED"]
 
 SUPPORTED = (".txt", ".md", ".docx", ".pdf", ".json", ".jsonl", ".doc", ".odt", ".rtf", ".html", ".htm")
 _ID = re.compile(r"[^\w.-]+", re.UNICODE)
-
-
-class IngestError(ValueError):
-    """A file that cannot be taken in; the message names the file and the reason."""
 
 
 @dataclass(frozen=True)
@@ -41,31 +41,46 @@ def safe_id(name: str) -> str:
     return _ID.sub("_", unicodedata.normalize("NFC", name)).strip("._") or "document"
 
 
-def read(path: str | Path, data: bytes | None = None, warn=None) -> list[Source]:
-    """Read one file (or its ``data``, already read elsewhere); JSON/JSONL files may hold many documents.
-    ``warn(message)`` hears of what was left out of a file that is otherwise read (a bad JSONL line)."""
-    path = Path(path)
+def read(path: str | Path, data: bytes | None = None, warn=None, limits: Limits | None = None) -> list[Source]:
+    """Read one file (or its ``data``, already read elsewhere) here, within ``limits`` (default:
+    ``ingest.limits.current()``); JSON/JSONL files may hold many documents. ``warn(message)`` hears of what
+    was left out of a file that is otherwise read (a bad JSONL line). ``ingest.read_file`` reads in a worker."""
+    path, limits = Path(path), limits or current()
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise IngestError(f"{path}: unsupported file type {suffix or '(none)'}; expected one of {', '.join(SUPPORTED)}")
     try:
+        size = path.stat().st_size if data is None else len(data)
+        if size > limits.file_bytes:
+            raise limits.refuse(path, f"the file has {size / 2**20:,.1f} MB", "file_bytes")
         data = path.read_bytes() if data is None else data
     except OSError as e:
         raise IngestError(f"{path}: cannot read ({e.strerror})") from e
     if not data.strip():
         raise IngestError(f"{path}: the file is empty")
+    sources = _read(path, data, suffix, warn or (lambda message: None), limits)
+    _characters(path, sum(len(s.text) for s in sources), limits)
+    return sources
+
+
+def _characters(path: Path, n: int, limits: Limits) -> None:
+    if n > limits.characters:
+        raise limits.refuse(path, f"its text has {n:,} characters", "characters")
+
+
+def _read(path: Path, data: bytes, suffix: str, warn, limits: Limits) -> list[Source]:
     if suffix in (".json", ".jsonl"):
-        return _records(path, _decode(path, data)[0], suffix, warn or (lambda message: None))
+        return _records(path, _decode(path, data)[0], suffix, warn)
     from . import readcache
 
     if suffix in _SLOW and (kept := readcache.get(data, suffix)) is not None:
         return [Source(**{**kept, "id": safe_id(path.stem), "path": str(path)})]
     if suffix == ".pdf":
-        source = _pdf(path, data, warn or (lambda message: None))
+        source = _pdf(path, data, warn, limits)
     else:
         reader = {".docx": _docx_text, ".doc": _converted, ".odt": _converted, ".rtf": _converted,
-                  ".html": _html, ".htm": _html}.get(suffix, _decode)
-        text, note = reader(path, data)
+                  ".html": _html, ".htm": _html}.get(suffix)
+        text, note = reader(path, data, limits) if reader else _decode(path, data)
         text = unicodedata.normalize("NFC", text)
         if not text.strip():
             raise IngestError(f"{path}: no text found")
@@ -132,10 +147,10 @@ MIN_PAGE_LETTERS = 20
 MAX_OCR_PAGES = 500
 
 
-def _pdf(path: Path, data: bytes, warn) -> Source:
+def _pdf(path: Path, data: bytes, warn, limits: Limits) -> Source:
     """The text layer page by page; pages without one are read by OCR. Pages are kept apart by a blank line
     and their start offsets recorded, so a passage can cite its page."""
-    pages = _pdf_pages(path, data)
+    pages = _pdf_pages(path, data, limits)
     scanned = [n for n, text in enumerate(pages, 1) if sum(c.isalpha() for c in text) < MIN_PAGE_LETTERS]
     note, ocr_done = "", []
     if scanned:
@@ -177,7 +192,7 @@ def _ranges(pages: list[int]) -> str:
     return ", ".join(out)
 
 
-def _pdf_pages(path: Path, data: bytes) -> list[str]:
+def _pdf_pages(path: Path, data: bytes, limits: Limits) -> list[str]:
     import io
 
     from pypdf import PdfReader
@@ -187,21 +202,32 @@ def _pdf_pages(path: Path, data: bytes) -> list[str]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise IngestError(f"{path}: the PDF is encrypted")
-        return [unicodedata.normalize("NFC", (page.extract_text() or "").strip()) for page in reader.pages]
+        if len(reader.pages) > limits.pages:
+            raise limits.refuse(path, f"the PDF has {len(reader.pages):,} pages", "pages")
+        pages, total = [], 0
+        for page in reader.pages:
+            pages.append(unicodedata.normalize("NFC", (page.extract_text() or "").strip()))
+            total += len(pages[-1])
+            _characters(path, total, limits)
+        return pages
     except (PdfReadError, ValueError, KeyError) as e:
+        if isinstance(e, IngestError):
+            raise
         raise IngestError(f"{path}: not a readable PDF ({e})") from e
 
 
-def _docx_text(path: Path, data: bytes, what: str = ".docx") -> tuple[str, str]:
+def _docx_text(path: Path, data: bytes, limits: Limits, what: str = ".docx") -> tuple[str, str]:
     from .docx_reader import docx_read
+    from .zipcheck import check_zip
 
+    check_zip(path, data, limits)
     try:
         return docx_read(data)
     except Exception as e:  # python-docx raises several unrelated types for a bad package
         raise IngestError(f"{path}: not a readable {what} ({type(e).__name__}: {e})") from e
 
 
-def _converted(path: Path, data: bytes) -> tuple[str, str]:
+def _converted(path: Path, data: bytes, limits: Limits) -> tuple[str, str]:
     """.doc/.odt/.rtf: LibreOffice writes a .docx, read as any .docx is."""
     from .convert import looks_like, to_docx
     from .external import ExternalError
@@ -212,11 +238,11 @@ def _converted(path: Path, data: bytes) -> tuple[str, str]:
         docx = to_docx(data, path.suffix.lower())
     except ExternalError as e:
         raise IngestError(f"{path}: could not be converted ({e})") from e
-    text, note = _docx_text(path, docx, f"{path.suffix} (after conversion)")
+    text, note = _docx_text(path, docx, limits, f"{path.suffix} (after conversion)")
     return text, "; ".join(filter(None, [f"LibreOffice {path.suffix.lower()} → .docx", note]))
 
 
-def _html(path: Path, data: bytes) -> tuple[str, str]:
+def _html(path: Path, data: bytes, limits: Limits) -> tuple[str, str]:
     from .html_text import MAX_HTML, charset, html_text
 
     if len(data) > MAX_HTML:

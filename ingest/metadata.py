@@ -13,6 +13,8 @@ from .structure import _STAMP, Block
 
 __all__ = ["DocumentMeta", "extract", "citation", "issuer", "page_of", "body_with_locality"]
 
+# The header and preamble (number, date, issuer, what it implements) lie within the first characters.
+HEAD_CHARS = 20_000
 _NUMBER = re.compile(r"^\W*Số\s*:\s*(\S.*?)\s*$", re.MULTILINE | re.IGNORECASE)
 _PLACE_DATE = re.compile(
     r"^\W*([^\n,]{2,40}?),\s*ngày\s*(\d{1,2})?\s*tháng\s*(\d{1,2})?\s*năm\s*(\d{4})", re.MULTILINE | re.IGNORECASE
@@ -139,6 +141,7 @@ def _period(titles: str, body: str, headings: str, goals: str) -> dict:
 def extract(doc: str, blocks: list[Block], body_end: int) -> DocumentMeta:
     """Kind, draft flag, number, place, date, issuing body, what it implements, period, signer."""
     first = next((b.start for b in blocks if b.kind == "heading" and b.rank < 60), len(doc))
+    first = min(first, HEAD_CHARS)  # a document without numbered headings is not all header
     head = doc[:first]
     titles = [b.text for b in blocks if b.kind == "title"]
     preamble = [b.text for b in blocks if b.start < first and b.kind == "para"]

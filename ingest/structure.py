@@ -121,6 +121,21 @@ def _trim(doc: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _run_in(line: str) -> list[int]:
+    """Where headings run into the line's text begin: a "**" outside bold, within 80 characters of text
+    from the line's start (counted once, so a long line costs time linear in its length)."""
+    cuts, bold, counted = [], 0, 0
+    for m in _RUN_IN.finditer(line):
+        bold += line.count("**", counted, m.start())
+        counted = m.start()
+        shown = len(_clean(line[: m.start()]))
+        if shown > 100:  # past any heading's place (the cleaned length grows with the prefix, give or take a "*")
+            break
+        if bold % 2 == 0 and shown <= 80:
+            cuts.append(m.start())
+    return cuts
+
+
 def _pieces(doc: str, limit: int):
     """(start, end, md_heading, md_level, italic, blank_before) for each line piece, splitting run-in
     headings."""
@@ -130,8 +145,7 @@ def _pieces(doc: str, limit: int):
         if not line.strip():
             blank = True
             continue
-        cuts = [0] + [m.start() for m in _RUN_IN.finditer(line) if line[: m.start()].count("**") % 2 == 0
-                      and len(_clean(line[: m.start()])) <= 80] + [len(line)]
+        cuts = [0] + _run_in(line) + [len(line)]
         for a, b in zip(cuts, cuts[1:], strict=False):
             s, e = _trim(doc, line_start + a, line_start + b)
             if s < e:
@@ -169,23 +183,67 @@ def _is_caps(text: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters)
 
 
+class _Growing:
+    """The text of the paragraph being joined, line by line, in time linear in its length: the parts are
+    joined once at the end, and what the joining rules ask of it (its start, its end, whether it is all
+    capitals, its length) is kept as it grows."""
+
+    EDGE = 200  # characters kept of its start and of its end
+
+    def __init__(self, text: str):
+        self.parts, self.length = [text], len(text)
+        self.head, self.tail = text[: self.EDGE], text[-self.EDGE :]
+        self.letters, self.upper = self._letters(text)
+
+    @staticmethod
+    def _letters(text: str) -> tuple[bool, bool]:
+        """(has letters, every letter a capital)."""
+        letters = [c for c in text if c.isalpha()]
+        return bool(letters), all(c.isupper() for c in letters)
+
+    @property
+    def caps(self) -> bool:
+        return self.letters and self.upper
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        self.length += 1 + len(text)
+        if len(self.head) < self.EDGE:
+            self.head = (self.head + " " + text)[: self.EDGE]
+        self.tail = (self.tail + " " + text)[-self.EDGE :]
+        letters, upper = self._letters(text)
+        self.letters, self.upper = self.letters or letters, self.upper and upper
+
+    def text(self) -> str:
+        return " ".join(self.parts)
+
+
 def _blocks(doc: str, limit: int) -> list[Block]:
     """Line pieces joined into paragraphs: hard wraps, then sentences broken by a blank line."""
     blocks: list[Block] = []
+    grown: _Growing | None = None  # the last block's text while lines are joined to it
     for start, end, md, level, italic, blank in _pieces(doc, limit):
         text = _clean(doc[start:end])
         kind, marker, _ = _marker(text)
         prev = blocks[-1] if blocks else None
+        if prev is not None:
+            head, tail, caps, length = grown.head, grown.tail, grown.caps, grown.length
         # A short numbered or capitalised line is a heading, not the first line of a wrapped paragraph.
         wrap = (prev is not None and not blank and not kind and not md and not prev.md_heading
-                and not _is_caps(prev.text) and not (_marker(prev.text)[0] and len(prev.text) < 60))
+                and not caps and not (_marker(head)[0] and length < 60))
         broken = (prev is not None and blank and not kind and not md and prev.kind != "meta"
-                  and not _ends_sentence(prev.text) and not _is_caps(prev.text) and not prev.md_heading
-                  and (text[:1].islower() or (len(prev.text) > 150 and _proper_name_split(prev.text, text))))
+                  and not _ends_sentence(tail) and not caps and not prev.md_heading
+                  and (text[:1].islower() or (length > 150 and _proper_name_split(tail, text))))
         if wrap or broken:
-            prev.end, prev.text = end, f"{prev.text} {text}"
+            prev.end = end
+            grown.add(text)
             continue
+        if prev is not None:
+            prev.text = grown.text()
         blocks.append(Block(start, end, text, md_heading=md, md_level=level, italic=italic))
+        grown = _Growing(text)
+    if blocks:
+        blocks[-1].text = grown.text()
     return blocks
 
 

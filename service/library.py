@@ -218,6 +218,8 @@ class Library:
         """The index now on disk, loaded once per version; ``IndexLoadError`` if none or damaged."""
         now = _version(self.paths.index)
         if self._index is not None and now in ("", self._version):
+            if self._index.integrity is not None:
+                self._index.integrity.check(wait=False)
             return self._index
         if self._index is None and not self.exists() and self.building():
             p = self.progress
@@ -226,6 +228,8 @@ class Library:
         with self._read:
             if self._index is None or now != self._version:
                 self._index, self._version = self._load(), now
+        if self._index.integrity is not None:  # a damaged file found by the check of its large files
+            self._index.integrity.check(wait=False)
         return self._index
 
     def _load(self, tries: int = 3) -> HybridIndex:
@@ -311,22 +315,32 @@ class Library:
         known = self.index().documents.values() if self.exists() else ()
         return check_upload(name, data, self.paths.corpus, known)
 
-    def add(self, files: Iterable[tuple[str, bytes]], progress=None, background: bool = False) -> AddReport:
-        """Check and store each file in the corpus folder, then re-index (now, or in a background thread).
+    def add(self, files: Iterable[tuple[str, bytes]], progress=None, background: bool = False,
+            each: Callable[[str, str | None], None] | None = None) -> AddReport:
+        """Check and store each file in the corpus folder, one by one (each read in a worker process within
+        ``ingest.limits``), then re-index (now, or in a background thread).
 
         A refused file is reported with its reason and the others go in. When indexing fails, the files
-        stay stored (taken in at the next update) and the previous index keeps serving.
+        stay stored (taken in at the next update) and the previous index keeps serving. ``each(name,
+        outcome)`` is told of every file: outcome None as its check starts, then "" (stored) or the reason.
         """
         stored, refused = [], []
         for name, data in files:
+            if each:
+                each(name, None)
+            reason = ""
             try:
                 checked = self.check(name, data)
                 store_upload(checked, self.paths.corpus)
                 stored.append(checked)
             except UploadError as e:
-                refused.append((name, str(e)))
+                reason = str(e)
             except OSError as e:
-                refused.append((name, f"Không lưu được tệp “{name}”: {e.strerror or e}."))
+                reason = f"Không lưu được tệp “{name}”: {e.strerror or e}."
+            if reason:
+                refused.append((name, reason))
+            if each:
+                each(name, reason)
         if not stored:
             return AddReport((), tuple(refused))
         if background:

@@ -1,7 +1,8 @@
 """Checking and storing a plan uploaded from the page.
 
 A file is taken in only if it has an accepted type, is under the size limit, reads as text with the
-project's own readers (``ingest.loaders.read`` on a temporary copy) and yields searchable passages. Its
+project's own readers (``ingest.read_file`` on a temporary copy: in a worker process, within the limits of
+``ingest.limits``) and yields searchable passages. Its
 stored name is made safe (``safe_id``) and always lies directly in the corpus folder. Messages are in
 Vietnamese, for staff.
 """
@@ -16,8 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest import Document, IngestError, document_from
-from ingest.loaders import SUPPORTED, read, safe_id
+from ingest import Document, IngestError, LimitError, read_file
+from ingest.loaders import SUPPORTED, safe_id
 
 __all__ = ["ACCEPTED", "MAX_BYTES", "UploadError", "CheckedUpload", "check_upload", "store_upload", "explain"]
 
@@ -36,12 +37,24 @@ _REASONS = (
     (r"the file is empty", "tệp rỗng"),
     (r"no text layer", "PDF không có lớp chữ và nhận dạng chữ (OCR) cũng không đọc được chữ nào"),
     (r"encrypted", "PDF được đặt mật khẩu; hãy bỏ mật khẩu rồi tải lại"),
+    (r"declares a DTD", "tệp chứa khai báo thực thể XML (DTD), điều Word không bao giờ tạo ra — có thể là tệp "
+                        "độc hại"),
     (r"not a readable PDF", "không phải tệp PDF hợp lệ"),
     (r"not a readable \.docx", "không phải tệp Word (.docx) hợp lệ"),
     (r"no searchable text", "không còn nội dung để tìm kiếm sau khi bỏ phần đầu văn bản và chữ ký"),
     (r"no text found", "không tìm thấy chữ nào trong tệp"),
     (r"unsupported file type", "loại tệp không được hỗ trợ"),
 )
+# Limits passed (``ingest.limits``), by the setting named in the error.
+_LIMITS = {
+    "PLANS_MAX_FILE_MB": "tệp quá lớn",
+    "PLANS_MAX_CHARACTERS": "văn bản quá dài (quá nhiều ký tự)",
+    "PLANS_MAX_PAGES": "PDF có quá nhiều trang",
+    "PLANS_MAX_UNZIPPED_MB": "tệp nén bên trong quá lớn khi giải nén (có thể là “bom nén”)",
+    "PLANS_MAX_ZIP_ENTRIES": "tệp chứa quá nhiều phần bên trong",
+    "PLANS_PARSE_SECONDS": "đọc tệp quá lâu nên đã dừng",
+    "PLANS_PARSE_MEMORY_MB": "đọc tệp cần quá nhiều bộ nhớ nên đã dừng",
+}
 
 
 class UploadError(ValueError):
@@ -65,6 +78,9 @@ class CheckedUpload:
 def explain(error: IngestError, shown: str) -> str:
     """The reader's error as a Vietnamese message about the file ``shown``."""
     text = str(error)
+    if isinstance(error, LimitError) and error.setting in _LIMITS:
+        limit = text.rsplit("over the limit of ", 1)[-1].split(" (raise it", 1)[0]
+        return f"Không thể thêm tệp “{shown}”: {_LIMITS[error.setting]} (giới hạn: {limit})."
     reason = next((vi for pattern, vi in _REASONS if re.search(pattern, text, re.IGNORECASE)),
                   "không đọc được nội dung tệp")
     return f"Không thể thêm tệp “{shown}”: {reason}."
@@ -110,10 +126,12 @@ def check_upload(name: str, data: bytes, corpus_dir: str | Path, known: Iterable
         path = Path(tmp) / filename
         path.write_bytes(data)
         try:
-            sources = read(path)
-            if len(sources) != 1:
+            parsed = read_file(path)
+            if len(parsed) != 1:
                 raise IngestError(f"{path}: expected one document")
-            document, chunks = document_from(sources[0])
+            if isinstance(parsed[0], str):
+                raise IngestError(parsed[0])
+            document, chunks = parsed[0]
         except IngestError as e:
             raise UploadError(explain(e, shown)) from e
     for other in known:
