@@ -316,14 +316,20 @@ class Library:
         index = self.index()
         served = mode if mode in index.modes else "bm25"
         scope = scope_of(query.raw, index.documents) if places and query else None
-        searched = query
+        searched, tiers = query, [filters]
         if scope is not None and scope.docs:
             allowed = frozenset(scope.docs)
+            tiers = [replace(filters, doc_ids=filters.doc_ids & t if filters.doc_ids else t) for t in scope.tiers()
+                     if not filters.doc_ids or filters.doc_ids & t]
             filters = replace(filters, doc_ids=filters.doc_ids & allowed if filters.doc_ids else allowed)
+            tiers = tiers or [filters]
             searched = Query.parse(scope.query) or query  # a question that was only a place keeps its words
         with self._read:
-            hits = index.search(searched, k, served, filters, settings)
-            hits = mark(hits, searched, index.embedder)
+            hits = []
+            for tier in tiers:  # the place's own plans first, then those above and below it (places.TIERS)
+                if len(hits) < k:
+                    hits += index.search(searched, k - len(hits), served, tier, settings)
+            hits = mark([replace(h, rank=r) for r, h in enumerate(hits, 1)], searched, index.embedder)
         return SearchResult(query, served, hits, filters, scope)
 
     def precedent(self, text: str, mode: str = "hybrid", filters: Filters | None = None,
