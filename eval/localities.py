@@ -21,8 +21,8 @@ inside them), and no family holds two issuers nor an original plan, so the answe
 place is unambiguous. Every variant keeps its offset map to the original: any span of it maps back to the
 original passage it came from (the ground truth of ``eval.locality_eval``).
 
-Questions (``questions``) are the bundled questions (``eval/questions.jsonl``) whose gold quote holds a
-figure the variant shifted, asked for the variant's locality in the forms staff type: "tỉnh Lạng Sơn",
+Questions (``questions``) are the bundled questions (``eval/questions.jsonl``; numeric, unaccented, typo and
+abbreviation ones, gold in one plan) whose gold quote holds a figure the variant shifted, asked for the variant's locality in the forms staff type: "tỉnh Lạng Sơn",
 "Lạng Sơn", without diacritics, "TP HCM", "Huế", the 2025 name for a plan issued under the old one. The
 gold is the variant's own sentence (the original quote's span in the variant). The same questions with no
 place ("no_place") measure how many different answers the first ten results hold.
@@ -56,6 +56,7 @@ DEFAULT_LOCALITIES = 10
 DEFAULT_MAX_PASSAGES = 750
 OLD_NAMES = 0.5  # share of provinces issuing under their pre-2025 name
 TWO_PLANS = 0.3  # share of provinces re-issuing both province plans
+SOURCE_KINDS = ("numeric", "no_diacritics", "typo", "abbreviation")  # bundled questions asking for one plan's words
 EXCLUDED_FAMILIES = ("Đà Nẵng",)  # 002 (Kết luận 92, Thành ủy) is Đà Nẵng's, though its text names no place
 _TITLE = re.compile(r"^[\W_]*(?:DỰ THẢO[\W_]*)?(?:KẾ HOẠCH|CHƯƠNG TRÌNH)", re.MULTILINE)
 _DRAFT = re.compile(r"DỰ THẢO")
@@ -268,7 +269,7 @@ def _shift_percent(old: str, delta: float) -> str:
 def _percent_delta(x: float, rng: np.random.Generator, decimal: bool) -> float:
     if decimal and x < 10:
         return float(rng.choice([-1, 1])) * float(rng.integers(1, 6)) / 10
-    span = max(1, round(x * 0.12))
+    span = max(1, round(min(x * 0.12, (100 - x) * 0.6 + 1)))  # 50% moves by up to 6 points, 99% by 1–2
     return float(rng.choice([-1, 1])) * float(rng.integers(1, span + 1))
 
 
@@ -448,7 +449,8 @@ def make(seed: int, corpus="corpus", localities: int = DEFAULT_LOCALITIES,
 
 
 def write(lib: Library, folder: str | Path, corpus="corpus") -> Path:
-    """The library's plans in ``folder``/corpus (originals copied, variants as .txt), its ground truth
+    """The library's plans in ``folder``/corpus (originals copied, variants as .txt; nothing else is left
+    there), its ground truth
     (``truth.json``) and questions (``questions.jsonl``); each file written then renamed into place."""
     folder = Path(folder)
     plans = folder / "corpus"
@@ -457,6 +459,10 @@ def write(lib: Library, folder: str | Path, corpus="corpus") -> Path:
         _atomic(plans / Path(d.path).name, Path(d.path).read_bytes())
     for v in lib.variants:
         _atomic(plans / f"{v.id}.txt", v.text.encode("utf-8"))
+    wanted = {Path(d.path).name for d in lib.originals} | {f"{v.id}.txt" for v in lib.variants}
+    for stale in plans.iterdir():  # a library written before with other settings: its plans are not this one's
+        if stale.is_file() and stale.name not in wanted:
+            stale.unlink()
     truth = {"seed": lib.seed, "gazetteer_sha256": hashlib.sha256(gazetteer.DATA.read_bytes()).hexdigest(),
              "variants": [v.to_dict() for v in lib.variants]}
     _atomic(folder / "truth.json", json.dumps(truth, ensure_ascii=False, indent=1).encode("utf-8"))
@@ -489,25 +495,49 @@ def load(folder: str | Path) -> dict:
 
 # ------------------------------------------------------------------ questions
 
-def _forms(issuer: Issuer, rng: np.random.Generator) -> tuple[str, str]:
-    """(form name, how the question names the issuer's locality), drawn among those staff type."""
+def _ambiguous() -> dict[str, set[str]]:
+    """The gazetteer's names that are also ordinary words (its ``ambiguous`` rules): which need a unit word."""
+    rules = json.loads(gazetteer.DATA.read_text(encoding="utf-8")).get("ambiguous", {})
+    return {k: set(v) for k, v in rules.items() if isinstance(v, list)}
+
+
+def _mention(name: str, kind: str, bare: bool, unaccented: bool) -> str:
+    """How staff name a place: bare or with its unit word, as written or without diacritics. A name the
+    gazetteer documents as also an ordinary word keeps its unit word where it needs one ("TP Hồ Chí Minh",
+    not the President's "Hồ Chí Minh"; "tinh long an", not "long an", which may be "lòng an")."""
+    rules = _ambiguous()
+    if name in rules.get("prefix_always", ()):
+        bare = False
+    if unaccented and (name in rules.get("unaccented_prefix_or_capitals", ())
+                       or name in rules.get("prefix_or_capitals", ())):
+        bare = False
+    text = name if bare else f"{kind} {name}"
+    return fold(text).lower() if unaccented else text
+
+
+def _forms(issuer: Issuer, rng: np.random.Generator) -> tuple[str, str, bool]:
+    """(form name, how the question names the issuer's locality, the question is typed without diacritics),
+    drawn among the forms staff type."""
     place = gazetteer.get(issuer.key)
-    full = f"{issuer.kind} {issuer.name}"
-    options = [("full", full), ("bare", issuer.name), ("unaccented", f"{fold(full)}")]
-    short = [a for a in place.aliases if len(a) <= 12 and not a.isascii() or a.isupper()]
+    options = [("full", (issuer.name, issuer.kind, False)), ("bare", (issuer.name, issuer.kind, True)),
+               ("unaccented", (issuer.name, issuer.kind, rng.random() < 0.5))]
     if issuer.kind == "thành phố":
         options.append(("short", f"TP {issuer.name}"))
-    options += [("alias", a) for a in short[:2]]
+    options += [("alias", a) for a in place.aliases if not a.isascii() or a.isupper()][:2]
     if issuer.name == "Hồ Chí Minh":
-        options = [("short", "TP HCM"), ("short", "TP.HCM"), ("alias", "Sài Gòn"), ("full", full),
-                   ("unaccented", "tp ho chi minh")]
+        options += [("short", "TP HCM"), ("short", "TP.HCM"), ("alias", "Sài Gòn")]
     if issuer.successor:  # a plan issued under a pre-2025 name, asked for by the 2025 name
         new = gazetteer.get(issuer.successor)
-        options += [("new_name", new.name), ("new_name", f"{new.kind} {new.name}")]
+        options += [("new_name", (new.name, new.kind, True)), ("new_name", (new.name, new.kind, False))]
     if issuer.level == "district":
         province = gazetteer.get(issuer.province)
         options.append(("with_province", f"{issuer.name} {province.name}"))
-    return options[int(rng.integers(len(options)))]
+    form, how = options[int(rng.integers(len(options)))]
+    unaccented = form == "unaccented" or rng.random() < 0.15
+    if isinstance(how, tuple):
+        name, kind, bare = how
+        return form, _mention(name, kind, bare, unaccented), unaccented
+    return form, fold(how).lower() if unaccented else how, unaccented
 
 
 def _strip_places(query: str) -> str:
@@ -519,9 +549,10 @@ def _strip_places(query: str) -> str:
     return " ".join(" ".join(out).split()).strip(" ,.;:-")
 
 
-def _ask(query: str, place: str, form: str, rng: np.random.Generator) -> str:
-    q = f"{place} {query}" if rng.random() < 0.4 else f"{query} {place}"
-    return fold(q).lower() if form == "unaccented" or rng.random() < 0.15 else q
+def _ask(query: str, place: str, unaccented: bool, rng: np.random.Generator) -> str:
+    if unaccented:
+        query = fold(query).lower()
+    return f"{place} {query}" if rng.random() < 0.4 else f"{query} {place}"
 
 
 def questions(lib: Library, bundled="eval/questions.jsonl") -> list[dict]:
@@ -534,13 +565,15 @@ def questions(lib: Library, bundled="eval/questions.jsonl") -> list[dict]:
         by_issuer.setdefault(v.issuer.key, []).append(v)
     rows, asked = [], {}
     for q in load_questions(bundled):
+        if q.kind not in SOURCE_KINDS or len({g.doc for g in q.gold}) != 1:
+            continue  # a question across plans ("so sánh chỉ tiêu … các kế hoạch") asks for no one locality
         for key, variants in by_issuer.items():
             golds = _golds(q, variants, texts)
             if not golds:
                 continue
             issuer = variants[0].issuer
-            form, place = _forms(issuer, rng)
-            rows.append({"id": f"{q.id}@{len(rows):03d}", "query": _ask(_strip_places(q.query), place, form, rng),
+            form, place, unaccented = _forms(issuer, rng)
+            rows.append({"id": f"{q.id}@{len(rows):03d}", "query": _ask(_strip_places(q.query), place, unaccented, rng),
                          "kind": "locality", "gold": golds, "locality": key, "form": form,
                          "docs": [v.id for v in variants], "source_question": q.id})
             asked[q.id] = q

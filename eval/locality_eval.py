@@ -44,9 +44,11 @@ class Origins:
     def __init__(self, index, variants: list[localities.Variant]):
         self.variants = {v.id: v for v in variants}
         self.starts: dict[str, list[int]] = {}
-        for i, c in enumerate(index.chunks):
+        for c in index.chunks:
             if c.doc_id not in self.variants:
                 self.starts.setdefault(c.doc_id, []).append(c.start)
+        for starts in self.starts.values():
+            starts.sort()
 
     def __call__(self, doc_id: str, start: int, end: int) -> tuple[str, int]:
         mid = (start + end) // 2

@@ -2,7 +2,8 @@
 
 ``ServiceIndex`` wraps a ``service.Library``: ``search`` is ``Library.search`` (a question naming a place is
 answered from that place's plans, ``service.places``), and ``documents``/``chunks``/``params`` are those of
-the index it serves — what ``eval.runner`` reads of an index. ``places=False`` asks the same index without
+the index it serves — what ``eval.runner`` reads of an index. The words matched and the best sentence are
+not marked (``marks=False``): they change no ranking, and marking costs more than the search itself. ``places=False`` asks the same index without
 place scoping (the comparison the locality evaluation prints).
 """
 
@@ -44,7 +45,7 @@ class ServiceIndex:
         return self.index.modes
 
     def search(self, query, k: int = 10, mode: str = "hybrid"):
-        return self.library.search(query, k=k, mode=mode, places=self.places).hits
+        return self.library.search(query, k=k, mode=mode, places=self.places, marks=False).hits
 
     def without_places(self) -> ServiceIndex:
         return ServiceIndex(self.library, places=False, keep=self._keep)

@@ -302,13 +302,14 @@ class Library:
 
     # -- reading ----------------------------------------------------------------------------------
     def search(self, query: str | Query, k: int = 10, mode: str = "hybrid", filters: Filters | None = None,
-               settings: SearchSettings | None = None, places: bool = True) -> SearchResult:
+               settings: SearchSettings | None = None, places: bool = True, marks: bool = True) -> SearchResult:
         """Passages answering ``query``, each with its matched words and best sentence marked.
 
         A question naming a place (``places``, on by default) is answered from that place's plans, the place
         words left out of the search (``service.places``); the result's ``scope`` says which.
         Raises ``QueryError`` for a query that is too long or not text, ``ValueError`` for a bad mode or
         ``k``. Before the index has vectors, any mode is answered by BM25 and the result says so.
+        ``marks=False`` leaves the matched words and best sentence unmarked (the evaluation: ranking only).
         """
         query, filters = Query.parse(query), filters or Filters()
         if not 1 <= k <= 1000:
@@ -329,7 +330,8 @@ class Library:
             for tier in tiers:  # the place's own plans first, then those above and below it (places.TIERS)
                 if len(hits) < k:
                     hits += index.search(searched, k - len(hits), served, tier, settings)
-            hits = mark([replace(h, rank=r) for r, h in enumerate(hits, 1)], searched, index.embedder)
+            hits = [replace(h, rank=r) for r, h in enumerate(hits, 1)]
+            hits = mark(hits, searched, index.embedder) if marks else hits
         return SearchResult(query, served, hits, filters, scope)
 
     def precedent(self, text: str, mode: str = "hybrid", filters: Filters | None = None,
