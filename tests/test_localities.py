@@ -137,7 +137,7 @@ def test_questions_name_the_issuer_or_its_2025_successor(lib, written):
 
 
 def test_end_to_end_through_the_service_keyword_only(tmp_path):
-    index, questions, truth = prepare(5, tmp_path, ("bm25",), CORPUS, localities=4, max_passages=200)
+    index, questions, truth = prepare(5, tmp_path, ("bm25",), CORPUS, localities=3, max_passages=150)
     assert "bm25" == index.library.search("bảo hiểm xã hội", k=1).mode
     rows = {json.loads(line)["id"]: json.loads(line)
             for line in (tmp_path / "seed5" / "questions.jsonl").open(encoding="utf-8")}
