@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from ingest.metadata import body_with_locality
+from ingest.summary import lines_vi
 from present import (
     PASSAGE_ID,
     STYLE,
@@ -20,13 +22,19 @@ from present import (
     diff_html,
     document_html,
     implements_label,
+    locality_label,
     md_escape,
     passage,
     plan_label,
     section_label,
+    usage_html,
 )
+from present.targets_tab import answer_card, targets_tab
 from service import ACCEPTED, MAX_BYTES, MODES, Filters, IndexBusy, IndexLoadError, Library, Paths, QueryError
 from service.auth import page_needs_token, token_ok
+from service.library import serve_from_env
+from service.places import locality_options
+from service.precedent import usage
 from vntext.numbers import thousands
 
 EXAMPLES = ["mục tiêu nước sạch nông thôn 2030", "chỉ tiêu BHXH Đồng Nai 2025", "trach nhiem cua Ban Tuyen giao"]
@@ -42,7 +50,7 @@ esc = html.escape
 def library(paths: Paths) -> Library:
     """The library of ``paths``, one per process: its index and model are loaded once and shared by all
     sessions. Keyed by the folders, so a change of $PLANS_* (tests, staging) is not served the old one."""
-    return Library(paths)
+    return Library(paths, serve=serve_from_env())
 
 
 lib = library(Paths.from_env())
@@ -51,7 +59,7 @@ lib = library(Paths.from_env())
 @st.cache_resource(max_entries=64, show_spinner=False)
 def answer(query: str, k: int, mode: str, filters: Filters, places: bool, on_disk: str):
     """Passages for a question, ready to show; the same question is not searched twice per index version."""
-    result = lib.search(query, k=k, mode=mode, filters=filters, places=places)
+    result = lib.search(query, k=k, mode=mode, filters=filters, places=places, group=True)
     return result.mode, [passage(h) for h in result.hits], result.scope
 
 
@@ -86,8 +94,6 @@ def build(label: str, add: list | None = None):
                           f"({report.seconds:.0f} giây).", state="complete", expanded=False)
         else:
             status.update(label="Chưa lập lại chỉ mục.", state="error", expanded=False)
-    for error in report.errors if report is not None else ():
-        st.warning(md_escape(f"Bỏ qua: {error}"))
     return result
 
 
@@ -128,7 +134,17 @@ def first_build() -> None:
         label = (f"Đã lập chỉ mục {done.documents} văn bản, {done.passages} đoạn ({done.seconds:.0f} giây)."
                  if done else "Đã lập chỉ mục theo từ khóa; đang tính vector cho các đoạn văn.")
         status.update(label=label, state="complete", expanded=False)
-    for error in done.errors if done else ():
+
+
+def build_notes() -> None:
+    """What the last build in this process read and left out ("Bỏ qua: …"), shown on every run until the next
+    build, so a rerun does not erase it."""
+    done = lib.progress.report if lib.progress is not None else None
+    if done is None or not (done.errors or done.summary):
+        return
+    if done.summary:
+        st.caption(md_escape(lines_vi(done.summary)))
+    for error in done.errors:
         st.warning(md_escape(f"Bỏ qua: {error}"))
 
 
@@ -180,11 +196,16 @@ with st.sidebar:
     st.header("Bộ lọc")
     plans = st.multiselect("Kế hoạch", [d.id for d in docs], key="f_plans", placeholder="Tất cả kế hoạch",
                            format_func=lambda i: plan_label(idx.documents[i]))
-    bodies = st.multiselect("Cơ quan ban hành", sorted({d.meta.issuer for d in docs} - {""}), key="f_bodies",
-                            placeholder="Tất cả cơ quan")
+    bodies = st.multiselect("Cơ quan ban hành", sorted({body_with_locality(d.meta) for d in docs} - {""}),
+                            key="f_bodies", placeholder="Tất cả cơ quan")
     years = st.multiselect("Năm ban hành", sorted({d.meta.year for d in docs} - {""}, reverse=True),
                            key="f_years", placeholder="Mọi năm",
                            help="Văn bản không ghi ngày ban hành sẽ không hiện khi chọn năm.")
+    localities = st.multiselect("Địa phương", locality_options(docs), key="f_localities",
+                                placeholder="Mọi địa phương", format_func=locality_label,
+                                help="Tỉnh gồm cả kế hoạch của các huyện, xã trong tỉnh; tên tỉnh mới (từ 1/7/2025) gồm "
+                                     "cả kế hoạch của các tỉnh cũ sáp nhập vào. Văn bản không ghi địa phương sẽ không "
+                                     "hiện khi chọn địa phương.")
     implementing = st.multiselect("Thực hiện văn bản", sorted({c for d in docs for c in d.meta.implements}),
                                   key="f_implements", placeholder="Mọi nghị quyết, kết luận",
                                   format_func=implements_label)
@@ -201,14 +222,16 @@ with st.sidebar:
             st.warning(md_escape(f"Đang có tiến trình khác cập nhật chỉ mục, hãy thử lại sau ({e})."))
         else:
             st.rerun()
-chosen = Filters.of(doc_ids=plans, issuers=bodies, years=years, implements=implementing)
+    build_notes()
+chosen = Filters.of(doc_ids=plans, issuers=bodies, years=years, implements=implementing, localities=localities)
 
 # -- main ------------------------------------------------------------------------------------------
 st.title(":material/manage_search: Tra cứu kế hoạch")
 st.caption("Tìm đoạn văn trả lời câu hỏi trong các kế hoạch, chương trình hành động — kèm trích dẫn: "
            "số, ngày, cơ quan ban hành, mục.")
-tab_search, tab_precedent, tab_upload = st.tabs([":material/search: Tra cứu", ":material/compare: Câu chữ tiền lệ",
-                                                     ":material/upload_file: Thêm kế hoạch"])
+tab_search, tab_targets, tab_precedent, tab_upload = st.tabs(
+    [":material/search: Tra cứu", ":material/table_chart: Chỉ tiêu", ":material/compare: Câu chữ tiền lệ",
+     ":material/upload_file: Thêm kế hoạch"])
 
 with tab_search:
     query = st.text_input("Câu hỏi", key="q", placeholder="Gõ câu hỏi rồi nhấn Enter — có dấu hay không dấu đều được",
@@ -232,6 +255,8 @@ with tab_search:
                       on_click=lambda q=query: st.session_state.update(places_off=q))
         elif scope is not None:
             st.caption(md_escape(f"Kho chưa có kế hoạch của {', '.join(scope.names)}: đang tìm trong mọi kế hoạch."))
+        if shown is not None:
+            answer_card(lib, query)  # a question asking for a target: its figures first (present/targets_tab.py)
         if served != mode:
             st.caption("Chỉ mục chưa có vector: đang tìm theo từ khóa.")
         if shown is None:
@@ -255,6 +280,14 @@ with tab_search:
                 left.code(p.citation, language=None, wrap_lines=True)
                 if right.button("Xem toàn văn", key=f"open_{h.chunk.id}", icon=":material/description:"):
                     show_document(h.document.id, h.chunk.start, h.chunk.end, query)
+                if p.copies:
+                    with st.expander(p.copies_label, icon=":material/content_copy:"):
+                        for c in p.copies:
+                            st.html(f'<div class="kh-cite">{esc(c.citation)}</div><div class="kh-text">{c.html}</div>'
+                                    f'<div class="kh-copies">{esc(c.changes)}</div>')
+
+with tab_targets:
+    targets_tab(lib)
 
 with tab_precedent:
     st.markdown("Dán một câu hoặc đoạn văn đang soạn: trang tìm cách diễn đạt gần nhất trong từng kế hoạch "
@@ -273,6 +306,9 @@ with tab_precedent:
         elif not groups:
             st.info("Chưa thấy câu chữ tương tự trong các kế hoạch. Hãy thử dán một câu ngắn hơn hoặc bỏ bớt bộ lọc.")
         else:
+            common = usage(groups)
+            if common is not None and len(common.plans) > 1:
+                st.html(usage_html(common))
             st.html('<div class="kh-legend">So với đoạn của bạn: <span class="kh-text"><ins>chữ có trong văn bản '
                     'cũ</ins></span> · <span class="kh-text"><del>chữ của bạn mà văn bản cũ không có</del></span></div>')
         for group in groups or ():
@@ -284,7 +320,7 @@ with tab_precedent:
                     st.code(cite(w.document, w.chunk), language=None, wrap_lines=True)
 
 with tab_upload:
-    st.markdown(f"Thêm kế hoạch mới vào kho: tệp {', '.join(ACCEPTED)} (PDF phải có lớp chữ), tối đa "
+    st.markdown(f"Thêm kế hoạch mới vào kho: tệp {', '.join(ACCEPTED)} (bản quét PDF được nhận dạng chữ bằng OCR), tối đa "
                 f"{MAX_BYTES // 2**20} MB. Tệp được kiểm tra, lưu vào thư mục kho và lập chỉ mục ngay — "
                 "tìm được luôn, không cần khởi động lại.")
     for kind, message in st.session_state.pop("upload_messages", []):

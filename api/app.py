@@ -1,8 +1,9 @@
 """The REST API: a thin door onto ``service.Library``; argument parsing and JSON only.
 
     python -m api [--host 127.0.0.1] [--port 8000]      # or scripts/api.sh
-    GET  /search?q=…&k=&mode=&plan=&body=&year=&implements=
+    GET  /search?q=…&k=&mode=&plan=&body=&year=&implements=&locality=&group=
     GET  /documents, /documents/{id}?start=&end=
+    GET  /targets?q=&year=&place=&plan=&key=, /targets/answer?q=   the plans' targets; a target question's card
     POST /precedent                 {"text": "…"}
     POST /documents                 multipart plan files; Authorization: Bearer $PLANS_API_TOKEN
     GET  /status, /health           OpenAPI docs at /docs
@@ -24,6 +25,8 @@ from pydantic import BaseModel, Field
 
 from service import MAX_BYTES, Filters, IndexBusy, IndexLoadError, Library, NotFound, QueryError
 from service.auth import TOKEN_VARIABLE, token_ok
+from service.places import locality_key
+from service.precedent import usage
 from vntext.query import MAX_CHARS
 
 __all__ = ["create_app", "MAX_FILES"]
@@ -48,14 +51,20 @@ class PrecedentRequest(BaseModel):
     year: list[str] = Field(default_factory=list, description="Chỉ các năm ban hành này")
     implements: list[str] = Field(default_factory=list, description="Chỉ văn bản thực hiện các nghị quyết này",
                                   examples=[["42-NQ/TW"]])
+    locality: list[str] = Field(default_factory=list, description="Chỉ kế hoạch của các địa phương này (mọi cấp)")
 
 
 def filters(plan: Annotated[list[str], Query(description="Chỉ các kế hoạch này (id)")] = (),
             body: Annotated[list[str], Query(description="Chỉ các cơ quan ban hành này")] = (),
             year: Annotated[list[str], Query(description="Năm ban hành", examples=["2024"])] = (),
             implements: Annotated[list[str], Query(description="Nghị quyết được thực hiện",
-                                                   examples=["42-NQ/TW"])] = ()) -> Filters:
-    return Filters.of(doc_ids=plan, issuers=body, years=year, implements=implements)
+                                                   examples=["42-NQ/TW"])] = (),
+            locality: Annotated[list[str], Query(description="Địa phương ban hành, mọi cấp (tỉnh gồm cả các huyện, "
+                                                             "xã của tỉnh; tên tỉnh mới gồm cả các tỉnh cũ sáp nhập)",
+                                                 examples=["Đồng Nai", "Đồng Nai/thành phố Biên Hòa"])] = ()
+            ) -> Filters:
+    return Filters.of(doc_ids=plan, issuers=body, years=year, implements=implements,
+                      localities=[locality_key(n) for n in locality])
 
 
 def _document(doc) -> dict:
@@ -147,18 +156,40 @@ def _read_routes(api: FastAPI, lib: Library) -> None:
                k: Annotated[int, Query(ge=1, le=100, description="Số đoạn văn")] = 10,
                mode: Annotated[Mode, Query(description="hybrid: kết hợp; bm25: từ khóa; dense: ý nghĩa")] = "hybrid",
                places: Annotated[bool, Query(description="Câu hỏi nêu địa danh thì chỉ tìm trong kế hoạch của "
-                                                         "địa phương đó (false: tìm mọi kế hoạch)")] = True):
-        return lib.search(q, k, mode, where, places=places).to_dict()
+                                                         "địa phương đó (false: tìm mọi kế hoạch)")] = True,
+               group: Annotated[bool, Query(description="Gộp các đoạn cùng câu chữ ở nhiều kế hoạch thành một kết "
+                                                        "quả, các bản khác trong \"copies\" (false: không gộp)")] = True):
+        return lib.search(q, k, mode, where, places=places, group=group).to_dict()
 
     @api.post("/precedent", summary="Câu chữ tiền lệ: cách diễn đạt gần nhất trong từng kế hoạch")
     def precedent(body: PrecedentRequest):
-        where = Filters.of(doc_ids=body.plan, issuers=body.body, years=body.year, implements=body.implements)
+        where = Filters.of(doc_ids=body.plan, issuers=body.body, years=body.year, implements=body.implements,
+                           localities=[locality_key(n) for n in body.locality])
         groups = lib.precedent(body.text, body.mode, where, body.per_plan)
-        return {"text": body.text, "plans": [
+        common = usage(groups)
+        return {"text": body.text, "usage": common.to_dict() if common else None, "plans": [
             {"doc_id": g.document.id, "citation": g.document.meta.citation, "best": round(g.best, 4),
              "wordings": [{"start": w.start, "end": w.end, "text": w.text, "similarity": round(w.similarity, 4),
                            "section": w.chunk.section, "section_no": w.chunk.section_no} for w in g.wordings]}
             for g in groups]}
+
+    @api.get("/targets", summary="Chỉ tiêu của các kế hoạch (giá trị, năm, phạm vi, trích dẫn)")
+    def targets(q: Annotated[str, Query(description="Từ chủ đề: mọi từ phải có trong chỉ tiêu",
+                                        examples=["nước sạch", "BHXH"], max_length=200)] = "",
+                year: Annotated[str | None, Query(pattern=r"^\d{4}$", description="Năm mục tiêu",
+                                                  examples=["2030"])] = None,
+                place: Annotated[str | None, Query(max_length=100, description="Địa phương",
+                                                   examples=["Đồng Nai"])] = None,
+                plan: Annotated[list[str], Query(description="Chỉ các kế hoạch này (id)")] = (),
+                key: Annotated[str | None, Query(max_length=100, description="Khóa chỉ tiêu, vd. nuoc_sach")] = None):
+        rows = lib.targets(q, year=year, place=place, plan=plan, key=key)
+        return {"count": len(rows), "targets": [{**t.to_dict(), "value_text": t.value_text} for t in rows]}
+
+    @api.get("/targets/answer", summary="Thẻ trả lời khi câu hỏi hỏi một chỉ tiêu (null nếu không)")
+    def target_answer(q: Annotated[str, Query(description="Câu hỏi", examples=EXAMPLES["q"][:2],
+                                              max_length=MAX_CHARS)]):
+        card = lib.target_answer(q)
+        return {"question": q, "answer": card.to_dict() if card is not None else None}
 
     @api.get("/documents", summary="Các văn bản trong kho")
     def documents():

@@ -87,7 +87,8 @@ def _variant(doc: Document, chunks: list[Chunk], v: int, rng: np.random.Generato
         start += len(text) + 2
     m = doc.meta
     meta = replace(m, locality=rewrite.province, place=rewrite.province, provinces_named=(rewrite.province,),
-                   title=rewrite(normalize(m.title)), number=rewrite(m.number), year=rewrite(m.year))
+                   place_key=rewrite.province, province=rewrite.province, title=rewrite(normalize(m.title)),
+                   number=rewrite(m.number), year=rewrite(m.year))
     return Document(doc_id, "\n\n".join(texts), meta, doc.path, doc.format), out
 
 

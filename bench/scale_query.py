@@ -15,7 +15,6 @@ from scale_parts import DENSE_FILES, NOISE, SEED, QueryTable, memory, queries, r
 
 from index.dense import KINDS, DenseIndex
 from index.hybrid import DEFAULTS, Filters, HybridIndex
-from ingest.places import PROVINCES
 from vntext.query import Query
 
 WARM_UP = 10
@@ -40,17 +39,16 @@ def _timed(fn, items) -> dict:
 
 
 def _filters(idx: HybridIndex, qs: list[str]) -> list[tuple[str, Filters, Filters]]:
-    """Per query: (query, its top hit's plan, a locality's plans). The locality is drawn per query."""
+    """Per query: (query, its top hit's plan, a province's plans through the locality filter, which takes
+    in its districts' and merged predecessors' plans). The province is drawn per query."""
     rng = np.random.default_rng(SEED)
-    by_place: dict[str, list[str]] = {}
-    for d in idx.documents.values():
-        by_place.setdefault(d.meta.locality, []).append(d.id)
+    provinces = sorted(p for p in idx.facet("localities") if "/" not in p)
     out = []
     for q in qs:
         hits = idx.search(q, 1, "hybrid")
-        place = PROVINCES[int(rng.integers(len(PROVINCES)))]
+        place = provinces[int(rng.integers(len(provinces)))]
         if hits:
-            out.append((q, Filters(doc_ids={hits[0].chunk.doc_id}), Filters(doc_ids=by_place.get(place, []))))
+            out.append((q, Filters(doc_ids={hits[0].chunk.doc_id}), Filters(localities={place})))
     return out
 
 
@@ -83,39 +81,6 @@ def _hybrid(idx: HybridIndex, qs: list[str], cases: list) -> dict:
     return out
 
 
-def _row_index(idx: HybridIndex):
-    """What ``allowed_rows`` would cost with a document number per row computed once, at load (a
-    proposal for index/hybrid.py, measured here beside the real one): a mask over documents, not a
-    string comparison per row."""
-    number = {d: i for i, d in enumerate(idx.documents)}
-    row_doc = np.array([number[c.doc_id] for c in idx.chunks], dtype=np.int32)
-    docs = list(idx.documents.values())
-
-    def allowed_rows(filters: Filters | None):
-        if not filters:
-            return None
-        only_ids = not (filters.issuers or filters.years or filters.implements)
-        ok = ([number[d] for d in filters.doc_ids if d in number] if only_ids
-              else [i for i, d in enumerate(docs) if filters.accepts(d)])
-        mask = np.zeros(len(docs), dtype=bool)
-        mask[ok] = True
-        return np.flatnonzero(mask[row_doc]).astype(np.int64)
-
-    return allowed_rows
-
-
-def _with_row_index(idx: HybridIndex, cases: list) -> dict:
-    """The filtered hybrid figures again with ``_row_index`` standing in for ``allowed_rows``."""
-    idx.allowed_rows = _row_index(idx)
-    out = {}
-    for name, pick in (("plan", 1), ("locality", 2)):
-        items = [(c[0], c[pick]) for c in cases]
-        out[f"hybrid_{name}_row_index"] = _timed(lambda item: idx.search(item[0], 10, "hybrid", item[1]), items)
-        out[f"allowed_rows_{name}_row_index"] = _timed(lambda item: idx.allowed_rows(item[1]), items)
-    del idx.allowed_rows
-    return out
-
-
 def _per_kind(idx: HybridIndex, dense: dict[str, DenseIndex], qs: list[str], cases: list, auto: str) -> dict:
     """Dense alone and hybrid with each kind; dense filtered to a locality with each kind."""
     out = {}
@@ -139,7 +104,6 @@ def measure(out_dir: Path) -> dict:
     cases = _filters(idx, qs)
     result["latency"] = _hybrid(idx, qs, cases)
     result["after_queries"] = memory()  # what a server answering hybrid queries holds
-    result["latency"].update(_with_row_index(idx, cases))
     dense = {kind: DenseIndex.load(out_dir / DENSE_FILES[kind]) for kind in KINDS}
     result["latency"].update(_per_kind(idx, dense, qs, cases, idx.dense.kind))
     vectors = idx.embedder.embed_queries([Query.parse(q).for_embedding for q in qs])

@@ -7,7 +7,10 @@ Questions are asked through the service (``service.Library.search``: a question 
 from that place's plans), as the page and the API ask them. Without --index, the index is built from --corpus
 (default corpus/) with the index defaults into a temporary folder, embeddings cached.
 --benchmark alqac2022 evaluates the public legal set instead (../shared/benchmarks or $PLANS_BENCHMARKS).
---sweep runs ``python -m eval.sweep`` with the remaining arguments.
+--sweep runs ``python -m eval.sweep`` with the remaining arguments; --targets runs ``python -m eval.targets``
+(extraction of targets against eval/targets_gold.jsonl, and the answer cards).
+--backend milvus also serves the same index from Milvus (--milvus-uri, else a Milvus Lite server started on
+127.0.0.1 for the run) and prints its figures beside the embedded engines' (``eval.backends``).
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ from pathlib import Path
 
 from index.embedding_cache import default_cache_dir
 from index.hybrid import DEFAULTS, MODES, QUERY_TIME
+from index.milvus import SERVER_FUSIONS
 
 from . import alqac
-from .indexes import alqac_index
+from .backends import BACKENDS, evaluate_both
+from .indexes import alqac_index, from_folder
 from .relevance import load_questions
 from .runner import evaluate, format_report, missing_golds
 from .service_index import ServiceIndex, library_index
@@ -53,6 +58,11 @@ def _args(argv):
     ap.add_argument("--param", type=parse_param, action="append", default=[], metavar="KEY=VALUE",
                     help="index parameter (max_words or one of index.hybrid.DEFAULTS); repeatable")
     ap.add_argument("--benchmark", choices=BENCHMARKS, help="evaluate a public benchmark instead")
+    ap.add_argument("--backend", choices=BACKENDS, default="embedded",
+                    help="milvus: evaluate the same index served from Milvus too, and compare")
+    ap.add_argument("--milvus-uri", help="Milvus to load the index into (default: a Milvus Lite server for the run)")
+    ap.add_argument("--milvus-fusion", choices=("ours", *SERVER_FUSIONS), default="ours",
+                    help="hybrid fused by our fusion (default) or in one hybrid_search call by Milvus's ranker")
     args = ap.parse_args(argv)
     args.modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if not args.modes or set(args.modes) - set(MODES):
@@ -68,6 +78,8 @@ def _args(argv):
 def _index(args):
     if args.benchmark:
         return alqac_index(args.modes, **args.param), f"{args.benchmark} articles"
+    if args.backend == "milvus":  # the bare index, loaded into Milvus as it is (eval.backends)
+        return from_folder(args.corpus, args.modes, **args.param), f"{args.corpus}/ (built, embeddings cached)"
     if args.index:  # asked through the service, as the page and the API ask it
         from service.library import Library, Paths
 
@@ -83,6 +95,10 @@ def main(argv=None) -> int:
         from .sweep import main as sweep
 
         return sweep([a for a in argv if a != "--sweep"])
+    if "--targets" in argv:
+        from .targets import main as targets
+
+        return targets([a for a in argv if a != "--targets"])
     args = _args(argv)
     try:
         questions = alqac.load_questions() if args.benchmark else load_questions(args.questions, kinds=None)
@@ -92,10 +108,22 @@ def main(argv=None) -> int:
         return 2
     for problem in missing_golds(idx, questions):
         print(f"warning: {problem}", file=sys.stderr)
-    report = evaluate(idx, questions, args.modes, args.k, keep_hits=bool(args.json))
     name = args.benchmark or args.questions
     title = (f"{name}: {len(questions)} questions; index: {source}, {len(idx.documents)} documents, "
              f"{len(idx.chunks)} chunks; k={args.k}")
+    if args.backend == "milvus":
+        print(title)
+        fusion = None if args.milvus_fusion == "ours" else args.milvus_fusion
+        try:
+            report = evaluate_both(idx, questions, args.modes, args.k, args.milvus_uri, fusion=fusion,
+                                   keep_hits=bool(args.json))
+        except RuntimeError as e:  # MilvusError, MilvusLiteError: no pymilvus, no server, a refused load
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        if args.json:
+            Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+        return 0
+    report = evaluate(idx, questions, args.modes, args.k, keep_hits=bool(args.json))
     print(format_report(report, title))
     report.pop("values")
     report.update(questions_file=name, index={"source": source, "documents": len(idx.documents),

@@ -11,8 +11,9 @@ comparison. Prints, per mode:
 - MRR@10, Hit@1, Recall@5 against the variant's own sentence (span-overlap relevance, ``eval.relevance``);
 - distinct@10, for the same questions naming no place: how many different answers the first ten results
   hold, an answer being the ORIGINAL passage a result was made from (``Variant.to_source``; a bundled
-  plan's passage is its own). A result carrying near-identical copies grouped under it (a ``copies``
-  attribute, as grouped search results have) is one result: its copies add nothing.
+  plan's passage is its own). A result carrying near-identical copies grouped under it (``Hit.copies``) is
+  one result: its copies add nothing. Printed twice: as ranked, and with near-identical passages grouped
+  (``Library.search(group=True)``, as the page shows them).
 
 Develop on one seed and report others: nothing here is tuned on the reported libraries.
 """
@@ -95,10 +96,13 @@ def evaluate(index: ServiceIndex, questions, rows: dict[str, dict], variants, mo
                 values[q.id]["locality@1"] = float(bool(hits[q.id]) and hits[q.id][0].chunk.doc_id in rows[q.id]["docs"])
             forms = sorted({rows[q.id]["form"] for q in located})
             distinct = [_distinct(hits[q.id], origins, k) for q in anywhere]
+            together = idx.grouped()  # the same questions, near-identical passages grouped (as the page shows)
+            grouped = [_distinct(together.search(q.query, k=k, mode=mode), origins, k) for q in anywhere]
             report["modes"][mode + name] = {
                 "overall": _summary(values),
                 "by_form": {f: _summary(values, [q.id for q in located if rows[q.id]["form"] == f]) for f in forms},
                 "distinct@10": round(float(np.mean(distinct)), 3) if distinct else 0.0,
+                "distinct@10 grouped": round(float(np.mean(grouped)), 3) if grouped else 0.0,
                 "seconds": round(time.perf_counter() - t, 1),
             }
     return report
@@ -113,10 +117,12 @@ def _summary(values: dict, ids=None) -> dict:
 
 def format_report(report: dict, title: str) -> str:
     cols = ("locality@1", "MRR@10", "Hit@1", "Recall@5")
-    lines = [title, "", f"{'mode':<18}{'n':>5}" + "".join(f"{c:>12}" for c in cols) + f"{'distinct@10':>13}"]
+    lines = [title, "", f"{'mode':<18}{'n':>5}" + "".join(f"{c:>12}" for c in cols) + f"{'distinct@10':>13}"
+             + f"{'(grouped)':>11}"]
     for mode, r in report["modes"].items():
         o = r["overall"]
-        lines.append(f"{mode:<18}{o['n']:>5}" + "".join(f"{o[c]:>12.3f}" for c in cols) + f"{r['distinct@10']:>13.2f}")
+        lines.append(f"{mode:<18}{o['n']:>5}" + "".join(f"{o[c]:>12.3f}" for c in cols)
+                     + f"{r['distinct@10']:>13.2f}{r.get('distinct@10 grouped', 0.0):>11.2f}")
     for mode, r in report["modes"].items():
         if mode.endswith("/no-scope"):
             continue
@@ -136,6 +142,7 @@ def _combine(reports: list[dict]) -> dict:
                               for c in ("locality@1", "MRR@10", "Hit@1", "Recall@5")}}
         nq = [rep["questions"]["no_place"] for rep in reports]
         distinct = round(sum(r["distinct@10"] * m for r, m in zip(rs, nq, strict=True)) / max(sum(nq), 1), 3)
+        grouped = round(sum(r["distinct@10 grouped"] * m for r, m in zip(rs, nq, strict=True)) / max(sum(nq), 1), 3)
         forms = sorted({f for r in rs for f in r["by_form"]})
         by_form = {}
         for f in forms:
@@ -143,7 +150,8 @@ def _combine(reports: list[dict]) -> dict:
             m = sum(p["n"] for p in parts)
             by_form[f] = {"n": m, **{c: round(sum(p[c] * p["n"] for p in parts) / m, 4)
                                      for c in ("locality@1", "MRR@10", "Hit@1", "Recall@5")}}
-        out["modes"][mode] = {"overall": overall, "by_form": by_form, "distinct@10": distinct}
+        out["modes"][mode] = {"overall": overall, "by_form": by_form, "distinct@10": distinct,
+                              "distinct@10 grouped": grouped}
     return out
 
 

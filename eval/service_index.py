@@ -3,7 +3,9 @@
 ``ServiceIndex`` wraps a ``service.Library``: ``search`` is ``Library.search`` (a question naming a place is
 answered from that place's plans, ``service.places``), and ``documents``/``chunks``/``params`` are those of
 the index it serves — what ``eval.runner`` reads of an index. The words matched and the best sentence are
-not marked (``marks=False``): they change no ranking, and marking costs more than the search itself. ``places=False`` asks the same index without
+not marked (``marks=False``): they change no ranking, and marking costs more than the search itself.
+Near-identical passages are not grouped unless asked (``grouped()``): a relevant copy grouped under another
+plan's passage would otherwise not count as found. ``places=False`` asks the same index without
 place scoping (the comparison the locality evaluation prints).
 """
 
@@ -20,8 +22,8 @@ __all__ = ["ServiceIndex", "library_index"]
 
 
 class ServiceIndex:
-    def __init__(self, library: Library, places: bool = True, keep=None):
-        self.library, self.places = library, places
+    def __init__(self, library: Library, places: bool = True, keep=None, group: bool = False):
+        self.library, self.places, self.group = library, places, group
         self._keep = keep  # a temporary folder that lives as long as this object
 
     @property
@@ -45,10 +47,14 @@ class ServiceIndex:
         return self.index.modes
 
     def search(self, query, k: int = 10, mode: str = "hybrid"):
-        return self.library.search(query, k=k, mode=mode, places=self.places, marks=False).hits
+        return self.library.search(query, k=k, mode=mode, places=self.places, group=self.group, marks=False).hits
 
     def without_places(self) -> ServiceIndex:
-        return ServiceIndex(self.library, places=False, keep=self._keep)
+        return ServiceIndex(self.library, places=False, keep=self._keep, group=self.group)
+
+    def grouped(self) -> ServiceIndex:
+        """Near-identical passages of several plans as one result (``Library.search(group=True)``)."""
+        return ServiceIndex(self.library, places=self.places, keep=self._keep, group=True)
 
 
 def _bar(desc: str):

@@ -4,7 +4,8 @@ Fusion asks each engine one question: the best ``n`` rows for a query, among ``a
 array of chunk row ids, or None for all), as ``{row: score}``. The bundled engines are bm25s
 (``index.bm25.BM25Retriever``) and FAISS (``index.dense.DenseIndex``); another engine (a search server,
 a vector database) stands in by answering the same question, without touching fusion, the service,
-the page or the API.
+the page or the API. ``index.milvus`` is one: its retrievers turn ``allowed`` into a server expression, and
+its index hands them the filters themselves as one (``HybridIndex.restriction``), so no row list travels.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ import sys
 import time
 
 import ingest
+from ingest.summary import tally
 
 from . import progress as progress_file
 from .embedders import load_embedder
@@ -42,12 +43,14 @@ def _has_vectors(index_dir) -> bool:
         return False
 
 
-def build(paths="corpus", index_dir="data/index", model=None, progress=True, cache_dir=None, **params):
-    """See ``index.build_index``; holds the index's write lock throughout (``IndexBusy`` if taken)."""
+def build(paths="corpus", index_dir="data/index", model=None, progress=True, cache_dir=None, cluster=None,
+          **params):
+    """See ``index.build_index``; holds the index's write lock throughout (``IndexBusy`` if taken).
+    ``cluster``: an ``index.ray_build.RayBuild`` that parses and embeds instead of this process."""
     with write_lock(index_dir):
         cleanup(index_dir)
         try:
-            return _build(paths, index_dir, model, progress, cache_dir, **params)
+            return _build(paths, index_dir, model, progress, cache_dir, cluster, **params)
         finally:
             progress_file.clear(index_dir)
 
@@ -76,11 +79,12 @@ def _reporter(progress, index_dir, started: float):
     return report
 
 
-def _build(paths, index_dir, model, progress, cache_dir, **params):
+def _build(paths, index_dir, model, progress, cache_dir, cluster, **params):
     t0, started = time.perf_counter(), time.time()
     progress_file.write(index_dir, "reading", started=started)
     dense = params.pop("dense", True)
-    corpus = ingest.load(paths, **({"max_words": params.pop("max_words")} if "max_words" in params else {}))
+    words = {"max_words": params.pop("max_words")} if "max_words" in params else {}
+    corpus = cluster.load(paths, **words) if cluster else ingest.load(paths, **words)
     if not corpus.documents:
         raise ValueError("no document could be read: " + "; ".join(corpus.errors or [f"{paths} is empty"]))
     stats = _changes(index_dir, corpus)
@@ -89,7 +93,10 @@ def _build(paths, index_dir, model, progress, cache_dir, **params):
     report(0, total, "keywords")
     index = HybridIndex.keywords(corpus, **params)
     if dense:
-        embedder = model if hasattr(model, "embed_passages") else load_embedder(model)
+        if cluster:
+            embedder = cluster.embedder()
+        else:
+            embedder = model if hasattr(model, "embed_passages") else load_embedder(model)
         cache = EmbeddingCache(cache_dir or default_cache_dir(), embedder.name, embedder.dim)
         todo = len(cache.missing(index.texts()))
         if todo > KEYWORDS_FIRST and not _has_vectors(index_dir):  # keywords at once; hybrid when complete
@@ -101,10 +108,14 @@ def _build(paths, index_dir, model, progress, cache_dir, **params):
             done[0] += n
             report(min(done[0], total), total)
 
+        # On a cluster every missing vector goes into the cache first; then it is read in order, as locally.
+        embedded = cluster.embed(cache.missing(index.texts()), cache, step) if cluster else None
         index = index.with_vectors(embedder, cache, step)
+        if embedded is not None:
+            index.embedded = embedded
     report(total, total, "saving")
     report.close()
     index.save(index_dir)
     stats.update(documents=len(corpus.documents), chunks=total, embedded=index.embedded,
-                 seconds=round(time.perf_counter() - t0, 2), errors=corpus.errors)
+                 seconds=round(time.perf_counter() - t0, 2), errors=corpus.errors, summary=tally(corpus))
     return index, corpus, stats

@@ -213,6 +213,10 @@ class DenseIndex:
         scores, ids = self.nearest(vector, n, allowed)
         return {int(i): float(s) for s, i in zip(scores, ids, strict=True)}
 
+    def vectors(self, start: int, stop: int) -> np.ndarray:
+        """The exact vectors of rows ``start``..``stop`` (to load them into another engine)."""
+        return self._exact().reconstruct_n(start, stop - start)
+
     def save(self, path: Path) -> None:
         faiss.write_index(self.index, str(path))
 

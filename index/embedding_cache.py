@@ -99,6 +99,12 @@ class EmbeddingCache:
         matrix = np.stack([self._rows[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
         return matrix.astype(np.float32), len(items)
 
+    def add(self, texts: list[str], vectors: np.ndarray) -> None:
+        """Keep vectors computed elsewhere (another process or machine) for ``texts``; on disk at once, as a part."""
+        rows = {_key(t): np.asarray(v, dtype=np.float32) for t, v in zip(texts, vectors, strict=True)}
+        self._rows.update(rows)
+        self._flush(rows)
+
     def _flush(self, pending: dict[str, np.ndarray]) -> None:
         if not pending:
             return

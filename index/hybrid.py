@@ -7,11 +7,13 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
-from ingest import Chunk, Corpus, Document, DocumentMeta
+from ingest import Chunk, Corpus, Document, DocumentMeta, gazetteer
+from ingest.metadata import body_with_locality
 from vntext.query import Query
 
 from .backends import DenseRetriever, SparseRetriever
@@ -20,8 +22,10 @@ from .dense import DenseIndex
 from .embedders import DEFAULT_MODEL, load_embedder
 from .embedding_cache import EmbeddingCache, default_cache_dir
 from .fusion import blend, rrf
+from .table import DocRows
 
-__all__ = ["HybridIndex", "Hit", "Filters", "SearchSettings", "DEFAULTS", "QUERY_TIME", "MODES", "index_text"]
+__all__ = ["HybridIndex", "Hit", "Filters", "SearchSettings", "DEFAULTS", "QUERY_TIME", "MODES", "index_text",
+           "locality_values"]
 
 MODES = ("hybrid", "bm25", "dense")
 # Chosen on the tuning half of eval/questions.jsonl; see README "Choosing the defaults".
@@ -51,7 +55,9 @@ class Hit:
     """A passage found: its rank and score, the chunk and its document, and where it matches the query.
 
     ``highlights`` (the query's words) and ``best`` (the sentence that answers best) are offsets into
-    the document, like ``chunk.start``/``chunk.end``; empty until the service marks them.
+    the document, like ``chunk.start``/``chunk.end``; empty until the service marks them. ``copies``: the
+    near-identical passages of other plans this hit stands for, when the service groups them
+    (``service.groups.Copy``: each with its hit, similarity and differences); empty otherwise.
     """
 
     rank: int
@@ -60,6 +66,7 @@ class Hit:
     document: Document
     highlights: tuple[tuple[int, int], ...] = ()
     best: tuple[int, int] | None = None
+    copies: tuple = ()
 
     def to_dict(self) -> dict:
         c = self.chunk
@@ -69,6 +76,8 @@ class Hit:
                "chunk_id": c.id, "highlights": [list(s) for s in self.highlights]}
         if self.best is not None:
             out["best"] = list(self.best)
+        if self.copies:
+            out["copies"] = [c.to_dict() for c in self.copies]
         return out
 
 
@@ -83,12 +92,15 @@ class Filters:
     """Restrict results to documents whose metadata match every non-empty field; immutable and hashable.
 
     ``Filters(years={"2024"})``, ``Filters.of(doc_ids=["a"], issuers="Ủy ban nhân dân tỉnh Đồng Nai")``.
+    ``localities``: gazetteer keys ("Đồng Nai", "Đồng Nai/thành phố Biên Hòa"); a province takes in the plans
+    of the units inside it, a province formed in 2025 those of the provinces merged into it.
     """
 
     doc_ids: frozenset = frozenset()
     issuers: frozenset = frozenset()
     years: frozenset = frozenset()
     implements: frozenset = frozenset()
+    localities: frozenset = frozenset()
 
     def __post_init__(self):
         for f in fields(self):
@@ -132,14 +144,26 @@ class SearchSettings:
 
 
 # What each filter field matches in a document's metadata (Filters.accepts says the same, one document).
-_FIELD_VALUES = {"issuers": lambda m: [m.issuer], "years": lambda m: [m.year], "implements": lambda m: m.implements}
+# "issuers": the body as the plan writes it (the citation adds the province above: the locality filter has it).
+_FIELD_VALUES = {"issuers": lambda m: [body_with_locality(m)], "years": lambda m: [m.year],
+                 "implements": lambda m: m.implements, "localities": lambda m: locality_values(m)}
+
+
+def locality_values(meta: DocumentMeta) -> list[str]:
+    """The locality filter values a plan answers to: its own unit, the province it lies in, and that
+    province's 2025 successor (a plan of Bắc Giang is found under Bắc Ninh). Empty when it names none."""
+    out = [v for v in (meta.place_key, meta.province) if v]
+    place = gazetteer.get(meta.province) if meta.province else None
+    if place is not None and place.successor:
+        out.append(place.successor)
+    return list(dict.fromkeys(out))
 
 
 def context_line(meta: DocumentMeta) -> str:
     """The document's own context, indexed with each chunk: kind, number, issuing body, place."""
     # Without a stated locality, the provinces the plan names stand in for it ("Bắc Giang").
     places = [] if meta.locality else list(meta.provinces_named[:1])
-    parts = [meta.kind, meta.number, meta.issuer, meta.place, *places, *meta.implements]
+    parts = [meta.kind, meta.number, body_with_locality(meta), meta.place, *places, *meta.implements]
     return " ".join(p for p in parts if p)
 
 
@@ -158,18 +182,25 @@ class HybridIndex:
     engine can stand in for either.
     """
 
-    def __init__(self, documents: list[Document], chunks: list[Chunk], bm25: SparseRetriever,
-                 dense: DenseRetriever | None, embedder, params: dict):
-        self.documents = {d.id: d for d in documents}
+    def __init__(self, documents: list[Document] | Mapping[str, Document], chunks: Sequence[Chunk],
+                 bm25: SparseRetriever, dense: DenseRetriever | None, embedder, params: dict,
+                 doc_rows: DocRows | None = None, facets: dict | None = None):
+        """``documents`` a list, or a mapping by id (``index.table.DocumentTable`` reads them on demand);
+        ``doc_rows`` and ``facets`` as saved with the index (computed from the chunks and documents when
+        not given)."""
+        self.documents = documents if isinstance(documents, Mapping) else {d.id: d for d in documents}
         self.chunks = chunks
         self.bm25, self.dense, self.embedder = bm25, dense, embedder
         self.params = params
         self.settings = SearchSettings.from_params(params)
-        rows: dict[str, list[int]] = {}
-        for i, c in enumerate(chunks):
-            rows.setdefault(c.doc_id, []).append(i)
-        self._rows = {d: np.asarray(r, dtype=np.int64) for d, r in rows.items()}
-        self._values: dict[str, dict[str, set[str]]] = {}  # filter field -> value -> doc ids, built on first use
+        self._ids = list(self.documents)
+        self._number = getattr(self.documents, "row", None) or {d: i for i, d in enumerate(self._ids)}
+        if doc_rows is None:
+            doc_of_row = np.fromiter((self._number[c.doc_id] for c in chunks), dtype=np.int64, count=len(chunks))
+            doc_rows = DocRows.of(doc_of_row, len(self._number))
+        self.doc_rows = doc_rows
+        self._saved_facets = dict(facets or {})  # field -> value -> document numbers, as read from disk
+        self._facets: dict[str, dict[str, np.ndarray]] = {}
 
     @classmethod
     def build(cls, corpus: Corpus, embedder=None, cache_dir=None, progress=None, dense=True,
@@ -229,31 +260,49 @@ class HybridIndex:
         """The chunk rows ``filters`` admit (sorted ids), or None for no restriction."""
         if not filters:
             return None
-        docs = self.matching_documents(filters)
-        if not docs:
-            return np.zeros(0, np.int64)
-        return np.sort(np.concatenate([self._rows[d] for d in docs if d in self._rows]))
+        return self.doc_rows.rows(self._matching(filters))
+
+    def restriction(self, filters: Filters | None):
+        """What the retrievers are handed for ``filters`` (``index.backends``): the admitted rows; an engine
+        that evaluates filters itself (``index.milvus``) hands its own expression instead."""
+        return self.allowed_rows(filters)
 
     def matching_documents(self, filters: Filters) -> set[str]:
-        """The ids of the documents ``filters`` admit, from per-field value maps (no scan of every document
-        per query: a filter costs the same in a library of ten plans or of ten thousand)."""
-        out = set(filters.doc_ids) & self.documents.keys() if filters.doc_ids else None
-        for name, wanted in (("issuers", filters.issuers), ("years", filters.years),
-                             ("implements", filters.implements)):
-            if wanted:
-                by_value = self._value_map(name)
-                docs = set().union(*(by_value.get(v, set()) for v in wanted))
-                out = docs if out is None else out & docs
-        return out if out is not None else set(self.documents)
+        """The ids of the documents ``filters`` admit."""
+        return {self._ids[i] for i in self._matching(filters)}
 
-    def _value_map(self, name: str) -> dict[str, set[str]]:
-        if name not in self._values:
-            values: dict[str, set[str]] = {}
-            for d, doc in self.documents.items():
-                for v in _FIELD_VALUES[name](doc.meta):
-                    values.setdefault(v, set()).add(d)
-            self._values[name] = values
-        return self._values[name]
+    def _matching(self, filters: Filters) -> np.ndarray:
+        """The numbers of the documents ``filters`` admit, from per-field maps of value to documents (no
+        scan of every document per query: a filter costs the same in a library of ten plans or of ten
+        thousand)."""
+        out = None
+        if filters.doc_ids:
+            out = np.asarray(sorted(self._number[d] for d in filters.doc_ids if d in self._number), np.int64)
+        for name in _FIELD_VALUES:
+            wanted = getattr(filters, name)
+            if wanted:
+                by_value = self.facet(name)
+                found = [by_value[v] for v in wanted if v in by_value]
+                docs = np.unique(np.concatenate(found)) if found else np.zeros(0, np.int64)
+                out = docs if out is None else np.intersect1d(out, docs, assume_unique=True)
+        return out if out is not None else np.arange(len(self._number), dtype=np.int64)
+
+    def facet(self, name: str) -> dict[str, np.ndarray]:
+        """{value: sorted document numbers} of filter field ``name``, as saved with the index or computed
+        once from the documents."""
+        if name not in self._facets:
+            values = self._saved_facets.pop(name, None)
+            if values is None:
+                values = {}
+                for i, doc in enumerate(self.documents.values()):
+                    for v in dict.fromkeys(_FIELD_VALUES[name](doc.meta)):
+                        values.setdefault(v, []).append(i)
+            self._facets[name] = {v: np.asarray(docs, np.int64) for v, docs in values.items()}
+        return self._facets[name]
+
+    def facets(self) -> dict[str, dict[str, list[int]]]:
+        """Every filter field's map, to be saved with the index."""
+        return {name: {v: docs.tolist() for v, docs in self.facet(name).items()} for name in _FIELD_VALUES}
 
     def scores(self, query: str | Query, mode: str = "hybrid", filters: Filters | None = None,
                settings: SearchSettings | None = None) -> dict[int, float]:
@@ -263,7 +312,7 @@ class HybridIndex:
         if mode not in self.modes:
             raise ValueError(f"mode {mode!r} needs dense vectors; this index has BM25 only so far")
         query, s = Query.parse(query), settings or self.settings
-        allowed = self.allowed_rows(filters)
+        allowed = self.restriction(filters)
         if allowed is not None and not len(allowed):
             return {}
         sparse = self.bm25.search(query, s.candidates, allowed) if mode != "dense" else {}

@@ -20,10 +20,12 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from ingest import Chunk, Document, DocumentMeta
+from targets.store import write as write_targets
 
 from .bm25 import BM25Retriever
 from .dense import DenseIndex
 from .embedders import load_embedder
+from .table import DocRows, DocumentTable, Table, write_table
 
 __all__ = ["save", "load", "read_manifest", "cleanup", "IndexLoadError", "IndexWriteError", "FORMAT_VERSION",
            "corpus_hash"]
@@ -54,15 +56,28 @@ def corpus_hash(documents) -> str:
     return h.hexdigest()
 
 
-def _write_jsonl(path: Path, rows) -> None:
-    with open(path, "w", encoding="utf-8") as f:
-        for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+def _write_json(path: Path, value) -> None:
+    path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
 
 
-def _read_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+def _document(r: dict) -> Document:
+    return Document(r["id"], r["text"], DocumentMeta.from_dict(r["meta"]), r["path"], r["format"])
+
+
+def _chunk(r: dict) -> Chunk:
+    return Chunk(**r)
+
+
+def _rows(path: Path) -> tuple[DocumentTable, Table, DocRows | None, dict | None]:
+    """Documents and chunks read on demand (``index.table``), with the rows of each document and the
+    filter fields' maps; an index written before those were saved gets them computed (slower)."""
+    table = Table(path / "documents.jsonl", _document)
+    ids_file = path / "documents.ids.json"
+    ids = json.loads(ids_file.read_text("utf-8")) if ids_file.exists() else [table.record(i)["id"]
+                                                                              for i in range(len(table))]
+    facets_file = path / "facets.json"
+    facets = json.loads(facets_file.read_text("utf-8")) if facets_file.exists() else None
+    return DocumentTable(table, ids), Table(path / "chunks.jsonl", _chunk), DocRows.load(path), facets
 
 
 class IndexWriteError(OSError):
@@ -95,9 +110,12 @@ def _save(index, link: Path) -> Path:
     tmp.mkdir()
     try:
         docs = list(index.documents.values())
-        _write_jsonl(tmp / "documents.jsonl", ({"id": d.id, "path": d.path, "format": d.format,
-                                                 "meta": d.meta.to_dict(), "text": d.text} for d in docs))
-        _write_jsonl(tmp / "chunks.jsonl", (asdict(c) for c in index.chunks))
+        write_table(tmp / "documents.jsonl", ({"id": d.id, "path": d.path, "format": d.format,
+                                                "meta": d.meta.to_dict(), "text": d.text} for d in docs))
+        _write_json(tmp / "documents.ids.json", [d.id for d in docs])
+        _write_json(tmp / "facets.json", index.facets())
+        write_table(tmp / "chunks.jsonl", (asdict(c) for c in index.chunks))
+        index.doc_rows.save(tmp)
         index.bm25.save(tmp / "bm25")
         if index.dense is not None:  # a BM25-only index has no vectors yet
             index.dense.save(tmp / "dense.faiss")
@@ -111,6 +129,8 @@ def _save(index, link: Path) -> Path:
             "libraries": _versions(),
             "corpus_hash": corpus_hash(docs),
             "documents": {d.id: d.sha256 for d in docs},
+            # The plans' targets (targets/store.py): only new and changed plans are extracted again.
+            "targets": write_targets(tmp, docs, previous=link if (link / "manifest.json").is_file() else None),
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         final = link.parent / f"{link.name}-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
@@ -191,18 +211,19 @@ def load(cls, path, embedder=None):
         raise IndexLoadError(f"{path} was built with model {model!r}, not {embedder.name!r}: "
                           f"rebuild with `python -m ingest --model {embedder.name}` or load it without a model")
     try:
-        docs = [Document(r["id"], r["text"], DocumentMeta.from_dict(r["meta"]), r["path"], r["format"])
-                for r in _read_jsonl(path / "documents.jsonl")]
-        chunks = [Chunk(**r) for r in _read_jsonl(path / "chunks.jsonl")]
+        docs, chunks, doc_rows, facets = _rows(path)
         bm25 = BM25Retriever.load(path / "bm25")
         dense = DenseIndex.load(path / "dense.faiss", kind) if model is not None else None
     except (OSError, KeyError, TypeError, ValueError, RuntimeError) as e:
         raise IndexLoadError(f"{path} is incomplete or damaged ({type(e).__name__}: {e}): "
                           f"rebuild with `python -m ingest --rebuild`") from e
     sizes = {"documents": len(docs), "chunks": len(chunks), "BM25 rows": bm25.n,
-             "FAISS rows": dense.size if dense is not None else counts["chunks"]}
+             "FAISS rows": dense.size if dense is not None else counts["chunks"],
+             "rows by document": len(doc_rows.order) if doc_rows is not None else counts["chunks"],
+             "documents of the rows": len(doc_rows.start) - 1 if doc_rows is not None else counts["documents"]}
     expected = {"documents": counts["documents"], "chunks": counts["chunks"],
-                "BM25 rows": counts["chunks"], "FAISS rows": counts["chunks"]}
+                "BM25 rows": counts["chunks"], "FAISS rows": counts["chunks"],
+                "rows by document": counts["chunks"], "documents of the rows": counts["documents"]}
     wrong = [f"{k}: {sizes[k]} != {expected[k]}" for k in sizes if sizes[k] != expected[k]]
     if wrong:
         raise IndexLoadError(f"{path} does not match its manifest ({'; '.join(wrong)}): "
@@ -216,6 +237,6 @@ def load(cls, path, embedder=None):
     if embedder is not None and embedder.dim != dim:
         raise IndexLoadError(f"{path}: model {model!r} gives {embedder.dim}-d vectors, the index holds "
                              f"{dim}-d: rebuild with `python -m ingest --rebuild`")
-    index = cls(docs, chunks, bm25, dense, embedder, manifest["params"])
+    index = cls(docs, chunks, bm25, dense, embedder, manifest["params"], doc_rows, facets)
     index.manifest = manifest
     return index

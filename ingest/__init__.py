@@ -12,11 +12,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .chunking import DEFAULT_MAX_WORDS, Chunk, chunk_blocks
-from .loaders import SUPPORTED, IngestError, Source, read
+from .loaders import SUPPORTED, IngestError, Source, read, safe_id
 from .metadata import DocumentMeta, citation, extract, issuer
 from .structure import body_end, parse
 
-__all__ = ["Document", "Corpus", "load", "load_sources", "document_from", "IngestError", "Chunk", "citation", "issuer",
+__all__ = ["Document", "Corpus", "load", "load_sources", "files", "unique_id", "renamed", "document_from", "IngestError", "Chunk", "citation", "issuer",
            "DocumentMeta"]
 
 
@@ -45,6 +45,8 @@ def document_from(source: Source, max_words: int = DEFAULT_MAX_WORDS) -> tuple[D
     meta = extract(source.text, blocks, body_end(source.text))
     if source.title:
         meta = replace(meta, title=source.title)
+    if source.note or source.page_starts:
+        meta = replace(meta, converted=source.note, page_starts=source.page_starts, ocr_pages=source.ocr_pages)
     doc = Document(source.id, source.text, meta, source.path, source.format)
     chunks = chunk_blocks(doc.id, doc.text, blocks, max_words)
     if not chunks:
@@ -52,30 +54,63 @@ def document_from(source: Source, max_words: int = DEFAULT_MAX_WORDS) -> tuple[D
     return doc, chunks
 
 
-def _files(paths) -> list[Path]:
-    out = []
+def files(paths) -> tuple[list[Path], list[str]]:
+    """The files under ``paths`` (files or folders, each folder's in sorted order), and a message for each hidden
+    file or folder (name starting with ".") left out; the service's own ".*.part" files (an upload being written)
+    are left out without one."""
+    out, skipped = [], []
     for p in map(Path, paths):
-        if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
-        else:
+        if not p.is_dir():
             out.append(p)
-    return out
+            continue
+        for f in sorted(p.rglob("*")):
+            hidden = next((part for part in f.relative_to(p).parts if part.startswith(".")), None)
+            if hidden is None and f.is_file():
+                out.append(f)
+            elif hidden is not None and hidden == f.name and not f.name.endswith(".part"):
+                kind = "folder" if f.is_dir() else "file"
+                skipped.append(f"{f}: skipped, a hidden {kind} (its name starts with '.'); rename it to include it")
+    return out, skipped
+
+
+def unique_id(source: Source, path: Path, seen: set[str]) -> str | None:
+    """The source's id, or for a file whose name (stem) another file took — plan.docx and plan.pdf, or two
+    spellings (NFC, NFD) of one name — its full name, then that with a hash of the path. None for a record
+    of a JSON file, whose id is its own."""
+    if source.id not in seen:
+        return source.id
+    if source.format == "json":
+        return None
+    import hashlib
+
+    by_name = safe_id(path.name)
+    if by_name not in seen:
+        return by_name
+    return f"{by_name}-{hashlib.sha1(os.fsencode(path)).hexdigest()[:8]}"
+
+
+def renamed(doc: Document, chunks: list[Chunk], doc_id: str) -> tuple[Document, list[Chunk]]:
+    """A parsed document and its chunks under another id (a file whose name another file took)."""
+    return (replace(doc, id=doc_id),
+            [replace(c, id=f"{doc_id}#{c.id.rsplit('#', 1)[1]}", doc_id=doc_id) for c in chunks])
 
 
 def load_sources(paths) -> tuple[list[Source], list[str]]:
     """Read every file under ``paths``; unreadable ones become error messages, the rest go in."""
-    sources, errors, seen = [], [], set()
-    for f in _files([paths] if isinstance(paths, (str, Path)) else paths):
+    sources, seen = [], set()
+    found, errors = files([paths] if isinstance(paths, (str, Path)) else paths)
+    for f in found:
         if f.suffix.lower() not in SUPPORTED:
             errors.append(f"{f}: skipped, unsupported file type {f.suffix or '(none)'}")
             continue
         try:
-            for s in read(f):
-                if s.id in seen:
-                    errors.append(f"{f}: skipped, document id {s.id!r} already taken by another file")
+            for s in read(f, warn=errors.append):
+                doc_id = unique_id(s, f, seen)
+                if doc_id is None:
+                    errors.append(f"{f}: record skipped, document id {s.id!r} already taken by another file")
                     continue
-                seen.add(s.id)
-                sources.append(s)
+                seen.add(doc_id)
+                sources.append(replace(s, id=doc_id))
         except IngestError as e:
             errors.append(str(e))
     return sources, errors

@@ -15,6 +15,8 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from .docx_runs import Fonts, paragraph_text, tracked_changes
+
 _HEADING = re.compile(r"(?:Heading|Tiêu đề)\s*(\d)", re.IGNORECASE)
 
 
@@ -98,13 +100,18 @@ class _Numbering:
 
 
 def docx_text(data: bytes) -> str:
+    return docx_read(data)[0]
+
+
+def docx_read(data: bytes) -> tuple[str, str]:
+    """(text, note): the note says what was converted ("TCVN3 → Unicode in 12 runs; tracked changes accepted")."""
     doc = Document(io.BytesIO(data))
-    numbering = _Numbering(doc)
+    numbering, fonts = _Numbering(doc), Fonts(doc)
     blocks = []
     for element in doc.element.body.iterchildren():
         if element.tag == qn("w:p"):
             paragraph = Paragraph(element, doc)
-            text = paragraph.text.strip()
+            text = paragraph_text(element, fonts).strip()
             if not text:
                 continue
             style = paragraph.style.name if paragraph.style is not None else ""
@@ -114,7 +121,10 @@ def docx_text(data: bytes) -> str:
         elif element.tag == qn("w:tbl"):
             table = Table(element, doc)
             for row in table.rows:
-                cells = [c.text.strip() for c in row.cells]
+                cells = ["\n".join(paragraph_text(p._p, fonts) for p in c.paragraphs).strip() for c in row.cells]
                 if any(cells):
                     blocks.append(" | ".join(cells))
-    return "\n\n".join(blocks)
+    notes = [f"{kind} → Unicode in {n} runs" for kind, n in sorted(fonts.converted.items())]
+    if tracked_changes(doc.element.body):
+        notes.append("tracked changes accepted")
+    return "\n\n".join(blocks), "; ".join(notes)

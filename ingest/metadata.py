@@ -11,7 +11,7 @@ from . import gazetteer
 from .places import provinces_named
 from .structure import _STAMP, Block
 
-__all__ = ["DocumentMeta", "extract", "citation", "issuer"]
+__all__ = ["DocumentMeta", "extract", "citation", "issuer", "page_of", "body_with_locality"]
 
 _NUMBER = re.compile(r"^\W*Số\s*:\s*(\S.*?)\s*$", re.MULTILINE | re.IGNORECASE)
 _PLACE_DATE = re.compile(
@@ -22,7 +22,7 @@ _KINDS = (("CHƯƠNG TRÌNH HÀNH ĐỘNG", "Chương trình hành động"), ("
 _CODE = re.compile(r"\b(\d{1,5})\s*-\s*(NQ|KH|KL|CTr|Ctr|CT|QĐ|TB)\s*/\s*(TW|TU|HU|TƯ|BCSĐ)\b", re.IGNORECASE)
 _BODY = re.compile(
     r"(?:^|[.;)]\s*|,\s+)((?:Ban|Ủy ban|Uỷ ban|UBND|Thị ủy|Thị uỷ|Thành ủy|Thành uỷ|Tỉnh ủy|Tỉnh uỷ|Huyện ủy|Hội đồng|Sở)"
-    r"[^.;()\n]{0,70}?)\s+(?:ban hành|xây dựng)\s+(?:kế hoạch|chương trình)", re.IGNORECASE
+    r"[^.;()\n]{0,70}?)\s+(?:ban hành|xây dựng)\s+(?:kế hoạch|chương trình)", re.IGNORECASE | re.MULTILINE
 )
 _LOCALITY = re.compile(r"trên địa bàn\s+((?:tỉnh|thành phố|thị xã|huyện|quận)\s+(?:[A-ZĐ][\wÀ-ỹ]*\s?){1,3})")
 _TIME = re.compile(r"Thời gian thực hiện\s*:?\s*giai đoạn\s*(\d{4})\s*[-–]\s*(\d{4})", re.IGNORECASE)
@@ -31,6 +31,9 @@ _BY_YEAR = re.compile(r"đến năm\s*(\d{4})", re.IGNORECASE)
 _VISION = re.compile(r"tầm nhìn(?: đến năm)?\s*(\d{4})", re.IGNORECASE)
 _UNITS = ("tỉnh", "thành phố", "thị xã", "huyện", "quận")
 _NAME = re.compile(r"^[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){1,4}$")
+
+
+_TUPLES = ("implements", "provinces_named", "page_starts", "ocr_pages")
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,9 @@ class DocumentMeta:
     vision_year: str = ""
     place_key: str = ""  # the issuing locality in the gazetteer: "Đồng Nai", "Đồng Nai/thành phố Biên Hòa"
     province: str = ""  # the province it lies in, as the plan names it ("Đồng Nai"; "Bắc Giang" before 2025)
+    converted: str = ""  # what reading the file converted: "TCVN3 → Unicode", "OCR (Tesseract, vie) of page 1–3 of 3"
+    page_starts: tuple[int, ...] = ()  # PDF: the offset in the text where each page begins
+    ocr_pages: tuple[int, ...] = ()  # PDF: the pages whose text is from OCR
 
     @property
     def issuer(self) -> str:
@@ -66,7 +72,8 @@ class DocumentMeta:
 
     def to_dict(self) -> dict:
         out = asdict(self)
-        out["implements"], out["provinces_named"] = list(self.implements), list(self.provinces_named)
+        for k in _TUPLES:
+            out[k] = list(out[k])
         return out
 
     @classmethod
@@ -74,7 +81,7 @@ class DocumentMeta:
         """From ``to_dict``'s output (a saved index); unknown keys are ignored, missing ones stay empty."""
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
-        for k in ("implements", "provinces_named"):
+        for k in _TUPLES:
             if k in values:
                 values[k] = tuple(values[k])
         return cls(**values)
@@ -141,7 +148,7 @@ def extract(doc: str, blocks: list[Block], body_end: int) -> DocumentMeta:
     number, code = _number(head)
     place, date, year = _date(head)
     intro = " ".join(preamble)
-    body = _body(intro)
+    body = _body("\n".join(preamble))  # a paragraph may open with the body: "Ban Thường vụ Tỉnh ủy xây dựng …"
     locality = place or next(iter(_LOCALITY.findall(" ".join(preamble[:1]))), "").strip()
     where = gazetteer.locality_of(head)
     implements = []
@@ -185,11 +192,50 @@ def citation(meta: DocumentMeta) -> str:
     body = issuer(meta)
     if body:
         parts.append(f"của {body}")
+    if meta.ocr_pages:
+        parts.append("(bản quét, chữ nhận dạng bằng OCR)")
     return " ".join(parts)
 
 
+def page_of(meta: DocumentMeta, offset: int) -> int:
+    """The page (1-based) holding ``offset`` of the text, 0 when pages are not known."""
+    import bisect
+
+    return bisect.bisect_right(meta.page_starts, offset) if meta.page_starts else 0
+
+
+_COMMITTEES = ("tỉnh ủy", "thành ủy", "thị ủy", "huyện ủy", "quận ủy", "đảng ủy")
+_UNIT_WORDS = (*_UNITS, "xã", "phường", "thị trấn", "đặc khu")
+
+
 def issuer(meta: DocumentMeta) -> str:
-    """The issuing body with its locality: "Ủy ban nhân dân tỉnh Đồng Nai"."""
+    """The issuing body with its locality and, below a province, the province it lies in: "Ủy ban nhân dân
+    tỉnh Đồng Nai", "Ban Thường vụ Tỉnh ủy Bắc Giang", "Thị ủy Đức Phổ, tỉnh Quảng Ngãi". Only what the plan
+    says: a body whose locality the plan does not name stays as it is written."""
+    place = gazetteer.get(meta.place_key) if meta.place_key else None
+    if place is None:
+        return body_with_locality(meta)
+    body, low = meta.issuing_body, normalize(meta.issuing_body).lower()
+    if not body:
+        text = meta.locality or place.name
+    elif normalize(place.name).lower() in low:
+        text = body
+    elif low.endswith(_COMMITTEES) or low.endswith(_UNIT_WORDS):
+        text = f"{body} {place.name}"
+    else:
+        text = f"{body} {place.full_name}"
+    parent = gazetteer.parent_of(place)
+    while parent is not None:
+        if normalize(parent.name).lower() not in normalize(text).lower():
+            text += f", {parent.full_name}"
+        parent = gazetteer.parent_of(parent)
+    return text
+
+
+def body_with_locality(meta: DocumentMeta) -> str:
+    """The issuing body with the locality as the plan writes it ("Ủy ban nhân dân tỉnh Đồng Nai", "Thị ủy Đức
+    Phổ"), without the gazetteer's parent: what the index reads with each passage (``index.hybrid.context_line``),
+    so the text indexed, and the embeddings cached for it, do not change with how citations are worded."""
     body, locality = meta.issuing_body, meta.locality
     if not locality or normalize(locality).lower() in normalize(body).lower():
         return body

@@ -7,14 +7,14 @@ service (``service``) finds, marks and stores; this turns its records into citat
 - ``precedent``: a plan's wording beside the draft, differences marked word by word.
 """
 
-from .cite import cite, implements_label, plan_label, section_label, short_body
-from .precedent import diff_html
+from .cite import cite, implements_label, locality_label, plan_label, section_label, short_body
+from .precedent import deviation_label, diff_html, usage_html
 from .render import PASSAGE_ID, STYLE, md_escape, to_html
-from .results import Passage, document_html, passage
+from .results import CopyView, Passage, copies_label, document_html, passage
 
 __all__ = [
-    "cite", "implements_label", "plan_label", "section_label", "short_body",
-    "diff_html",
+    "cite", "implements_label", "locality_label", "plan_label", "section_label", "short_body",
+    "diff_html", "usage_html", "deviation_label",
     "PASSAGE_ID", "STYLE", "md_escape", "to_html",
-    "Passage", "document_html", "passage",
+    "Passage", "CopyView", "copies_label", "document_html", "passage",
 ]

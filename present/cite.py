@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ingest import Chunk, Document
+from ingest import Chunk, Document, gazetteer
+from ingest.metadata import page_of
 
-__all__ = ["cite", "section_label", "plan_label", "implements_label", "short_body"]
+__all__ = ["cite", "section_label", "plan_label", "implements_label", "short_body", "locality_label"]
 
 _CODE_KIND = {"NQ": "Nghị quyết", "KH": "Kế hoạch", "KL": "Kết luận", "CTR": "Chương trình", "CT": "Chỉ thị",
               "QĐ": "Quyết định", "TB": "Thông báo"}
@@ -22,6 +23,8 @@ def cite(doc: Document, chunk: Chunk | None = None) -> str:
     text = doc.meta.citation
     if chunk is not None and chunk.section_no:
         text += f", mục {chunk.section_no}"
+    if chunk is not None and doc.meta.page_starts:
+        text += f", trang {page_of(doc.meta, chunk.start)}"
     return text
 
 
@@ -55,3 +58,24 @@ def plan_label(doc: Document) -> str:
     if implements and not doc.meta.number:
         label += f" (thực hiện {implements[0]})"
     return label
+
+
+_LEVEL_LABELS = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}
+
+
+def locality_label(key: str) -> str:
+    """A locality as the filter lists it (short: the sidebar is narrow), with its level and what it lies in:
+    "Cấp tỉnh · Đồng Nai", "Cấp tỉnh · Bắc Giang (cũ → Bắc Ninh)", "Cấp huyện · thành phố Biên Hòa (Đồng Nai)"."""
+    place = gazetteer.get(key)
+    if place is None:
+        return key
+    level = _LEVEL_LABELS[place.level]
+    if place.level == "province":
+        merged = f" (cũ → {place.successor})" if place.successor else ""
+        return f"{level} · {place.name if place.kind == 'tỉnh' else place.full_name}{merged}"
+    parents = []
+    parent = gazetteer.parent_of(place)
+    while parent is not None:
+        parents.append(parent.name)
+        parent = gazetteer.parent_of(parent)
+    return f"{level} · {place.full_name}" + (f" ({', '.join(parents)})" if parents else "")

@@ -7,7 +7,11 @@ from difflib import SequenceMatcher
 
 from vntext.tokens import tokens
 
-__all__ = ["diff_html"]
+from .cite import cite, short_body
+
+__all__ = ["diff_html", "usage_html", "deviation_label"]
+
+_KINDS = {"number": "số liệu", "name": "tên riêng", "words": "câu chữ"}
 
 
 def diff_html(pasted: str, wording: str) -> str:
@@ -42,3 +46,26 @@ def diff_html(pasted: str, wording: str) -> str:
             upto(b[j2 - 1].end)
     upto(len(wording))
     return "".join(out)
+
+
+def deviation_label(differences) -> str:
+    """ "khác số liệu: 98% (chung: 95%); tên riêng: Bình Dương (chung: Đồng Nai)"; "" for none."""
+    return "; ".join(f"{_KINDS[d.kind]}: {d.text or '(bỏ)'} (chung: {d.leader or 'không có'})" for d in differences)
+
+
+def usage_html(usage) -> str:
+    """How many plans use the common wording (``service.precedent.Usage``), which word it the same and which
+    deviate (and how), as safe HTML."""
+    esc = html.escape
+    same, deviating = usage.same, usage.deviating
+    head = (f"<b>Câu chữ chung của {len(usage.plans)} kế hoạch</b>: {len(same)} giống hệt, "
+            f"{len(deviating)} khác ở số liệu, tên riêng hoặc câu chữ; {len(usage.others)} kế hoạch diễn đạt khác.")
+    rows = [f'<div class="kh-text">“{esc(usage.common.text)}”</div>',
+            f'<div class="kh-copies">— {esc(cite(usage.common.document, usage.common.chunk))}</div>']
+    if same:
+        rows.append('<div class="kh-copies">Giống hệt: ' + esc("; ".join(short_body(p.document.meta.citation)
+                                                                     for p in same)) + "</div>")
+    for p, d in deviating:
+        rows.append(f'<div class="kh-copies">Khác — {esc(short_body(p.document.meta.citation))}: '
+                    f'<span class="kh-text"><span class="diff">{esc(deviation_label(d))}</span></span></div>')
+    return f'<div class="kh-usage">{head}{"".join(rows)}</div>'

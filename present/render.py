@@ -28,6 +28,9 @@ STYLE = """
   padding: 2px 0; }
 .kh-text .hit { background: #ffd166; font-weight: 600; border-radius: 2px; }
 .kh-text ins { background: #d3f5dd; color: #0b5d22; text-decoration: none; border-radius: 2px; }
+.kh-text .diff { background: #ffe3c2; color: #7a3200; font-weight: 600; border-radius: 2px; }
+.kh-copies { color: #52606d; font-size: 0.85rem; }
+.kh-usage { border-left: 3px solid #f0a35e; padding: 0.4rem 0.8rem; margin-bottom: 0.6rem; background: #fffaf3; }
 .kh-text del { background: #fde2e1; color: #9b1c1c; border-radius: 2px; }
 .kh-doc { max-height: 65vh; overflow-y: auto; padding: 0.75rem 1rem; border: 1px solid #e3e7ed;
   border-radius: 0.5rem; background: #fcfcfd; }

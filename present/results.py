@@ -13,7 +13,18 @@ from vntext.highlight import Highlighter
 from .cite import cite, section_label
 from .render import PASSAGE_ID, to_html
 
-__all__ = ["Passage", "passage", "document_html"]
+_KIND_LABELS = {"number": "số liệu", "name": "tên riêng", "words": "câu chữ"}
+
+
+@dataclass(frozen=True)
+class CopyView:
+    """A near-identical passage of another plan, as the expanded group shows it."""
+
+    citation: str  # "Kế hoạch số … của …, mục II.2"
+    html: str  # its text, the differences from the leading passage marked
+    changes: str  # "Khác: số liệu 95% (đoạn trên: 92%); tên riêng Bình Dương (đoạn trên: Đồng Nai)"
+
+__all__ = ["Passage", "CopyView", "passage", "document_html", "copies_label"]
 
 
 @dataclass(frozen=True)
@@ -22,6 +33,26 @@ class Passage:
     citation: str  # "Kế hoạch số … của …, mục II.2": what the copy button copies
     section: str  # "Mục II.2 · II- MỤC TIÊU › 2. …"
     html: str  # the passage, escaped, matched words and best sentence marked
+    copies: tuple[CopyView, ...] = ()  # the same wording in other plans (``Hit.copies``)
+    copies_label: str = ""  # "cùng câu chữ trong 12 kế hoạch khác"
+
+
+def copies_label(hit: Hit) -> str:
+    """ "cùng câu chữ trong 12 kế hoạch khác" (and "… 2 đoạn khác của kế hoạch này"); empty without copies."""
+    plans = {c.hit.document.id for c in hit.copies} - {hit.document.id}
+    same = sum(c.hit.document.id == hit.document.id for c in hit.copies)
+    parts = [f"{len(plans)} kế hoạch khác"] if plans else []
+    parts += [f"{same} đoạn khác của kế hoạch này"] if same else []
+    return f"cùng câu chữ trong {' và '.join(parts)}" if parts else ""
+
+
+def _copy_view(copy) -> CopyView:
+    h, at = copy.hit, copy.hit.chunk.start
+    spans = [(d.start - at, d.end - at) for d in copy.differences if d.end > d.start]
+    changes = [f"{_KIND_LABELS[d.kind]} {d.text or '(không có)'} (đoạn trên: {d.leader or 'không có'})"
+               for d in copy.differences]
+    label = ("Khác: " + "; ".join(changes)) if changes else "Giống hệt đoạn trên (trừ dấu câu, chữ hoa)"
+    return CopyView(cite(h.document, h.chunk), to_html(h.chunk.text, [("diff", spans)]), label)
 
 
 def passage(hit: Hit) -> Passage:
@@ -30,7 +61,8 @@ def passage(hit: Hit) -> Passage:
     best = [(hit.best[0] - at, hit.best[1] - at)] if hit.best else []
     marks = [(s - at, e - at) for s, e in hit.highlights]
     html = to_html(hit.chunk.text, [("best", best), ("hit", marks)])
-    return Passage(hit, cite(hit.document, hit.chunk), section_label(hit.chunk), html)
+    return Passage(hit, cite(hit.document, hit.chunk), section_label(hit.chunk), html,
+                   tuple(_copy_view(c) for c in hit.copies), copies_label(hit))
 
 
 def document_html(text: str, start: int, end: int, query: str = "") -> str:

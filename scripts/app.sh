@@ -5,6 +5,7 @@
 # Served beyond this machine (HOST=0.0.0.0), adding plans needs the token in $PLANS_API_TOKEN.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/system-packages.sh || echo "!! could not install the OCR/LibreOffice packages: scanned PDFs and .doc/.odt/.rtf files will be refused" >&2
 scripts/setup.sh .venv requirements.txt
 exec .venv/bin/streamlit run app.py --server.headless true --browser.gatherUsageStats false \
   --server.address "${HOST:-127.0.0.1}" --server.port "${PORT:-8501}" "$@"

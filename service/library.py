@@ -17,7 +17,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,8 +27,14 @@ from index.embedders import load_embedder
 from index.lock import holder
 from index.store import read_manifest
 from ingest import Document
+from targets import Target, extract_all
+from targets.store import TargetsLoadError
+from targets.store import read as read_targets
 from vntext.query import Query, QueryError
 
+from .answers import TargetAnswer, filter_targets
+from .answers import answer as target_answer
+from .groups import group as group_copies
 from .marks import mark
 from .places import PlaceScope, scope_of
 from .precedent import PlanWordings, closest_wordings
@@ -75,6 +81,7 @@ class BuildReport:
     added: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
+    summary: dict = field(default_factory=dict)  # ingest.summary.tally: files read, converted, OCR'd, refused
 
 
 @dataclass
@@ -111,11 +118,17 @@ class SearchResult:
     hits: list[Hit]
     filters: Filters = Filters()
     scope: PlaceScope | None = None  # the places the question named, and their plans
+    grouped: bool = False  # near-identical passages were grouped: each hit's ``copies`` hold the others
 
     def to_dict(self) -> dict:
-        """The command line's JSON contract: {"query", "mode", "hits": [...]} (``Hit.to_dict``), with
-        "places" when the question named some."""
-        out = {"query": self.query.raw, "mode": self.mode, "hits": [h.to_dict() for h in self.hits]}
+        """The command line's JSON contract: {"query", "mode", "grouped", "hits": [...]} (``Hit.to_dict``), with
+        "places" when the question named some. Grouped, every hit has "copies" (possibly empty): the
+        near-identical passages it stands for, each with its citation and differences (``service.groups``)."""
+        out = {"query": self.query.raw, "mode": self.mode, "grouped": self.grouped,
+               "hits": [h.to_dict() for h in self.hits]}
+        if self.grouped:
+            for row in out["hits"]:
+                row.setdefault("copies", [])
         if self.filters:
             out["filters"] = self.filters.to_dict()
         if self.scope is not None:
@@ -150,12 +163,33 @@ def _version(path: Path) -> str:
         return ""
 
 
+def serve_from_env():
+    """What serves each loaded index: Milvus at ``$PLANS_MILVUS_URI`` (collection ``$PLANS_MILVUS_COLLECTION``,
+    default "plans"; ``$MILVUS_TOKEN`` for a cluster that asks for one) after ``python -m index milvus-load``,
+    or None for the embedded engines."""
+    uri = os.environ.get("PLANS_MILVUS_URI", "").strip()
+    if not uri:
+        return None
+    from index.milvus import DEFAULT_COLLECTION, MilvusIndex, MilvusStore
+
+    collection = os.environ.get("PLANS_MILVUS_COLLECTION", "").strip() or DEFAULT_COLLECTION
+    store: list[MilvusStore] = []
+
+    def serve(index: HybridIndex) -> HybridIndex:
+        store[:] = store or [MilvusStore(uri, collection, os.environ.get("MILVUS_TOKEN"))]
+        return MilvusIndex.connect(index, store[0])
+
+    return serve
+
+
 class Library:
-    def __init__(self, paths: Paths, embedder=None, model: str | None = None, dense: bool = True):
+    def __init__(self, paths: Paths, embedder=None, model: str | None = None, dense: bool = True,
+                 serve: Callable[[HybridIndex], HybridIndex] | None = None):
         """``embedder`` or ``model`` (a name): the embedding model to build with (default: the bundled one);
-        ``dense=False``: keyword search only, no model loaded (small tools, tests, first minutes of a library).
+        ``dense=False``: keyword search only, no model loaded (small tools, tests, first minutes of a library);
+        ``serve``: what answers for each index loaded (e.g. ``index.milvus.MilvusIndex.connect``: a search server).
         """
-        self.paths, self.dense = paths, dense
+        self.paths, self.dense, self._serve = paths, dense, serve
         self._embedder, self._model = embedder, model
         self._index: HybridIndex | None = None
         self._version = ""
@@ -168,7 +202,8 @@ class Library:
 
     @classmethod
     def from_env(cls, **kw) -> Library:
-        return cls(Paths.from_env(), **kw)
+        """The library of ``Paths.from_env()``, served from Milvus when ``$PLANS_MILVUS_URI`` names one."""
+        return cls(Paths.from_env(), **{"serve": serve_from_env(), **kw})
 
     # -- the index --------------------------------------------------------------------------------
     def exists(self) -> bool:
@@ -200,7 +235,8 @@ class Library:
             try:
                 model = read_manifest(self.paths.index)["model"]["name"]
                 embedder = self._embedder_for(model) if model is not None else None
-                return HybridIndex.load(self.paths.index, embedder=embedder)
+                index = HybridIndex.load(self.paths.index, embedder=embedder)
+                return self._serve(index) if self._serve else index
             except IndexLoadError:
                 if attempt == tries - 1 or _version(self.paths.index) == before:
                     raise
@@ -237,7 +273,8 @@ class Library:
             with self._read:
                 self._index, self._version = index, _version(self.paths.index)
             report = BuildReport(stats["documents"], stats["chunks"], stats["embedded"], stats["seconds"],
-                                 tuple(stats["errors"]), *(tuple(stats[k]) for k in ("added", "changed", "removed")))
+                                 tuple(stats["errors"]), *(tuple(stats[k]) for k in ("added", "changed", "removed")),
+                                 stats.get("summary", {}))
             state.report, state.finished = report, time.time()
             return report
 
@@ -302,8 +339,13 @@ class Library:
 
     # -- reading ----------------------------------------------------------------------------------
     def search(self, query: str | Query, k: int = 10, mode: str = "hybrid", filters: Filters | None = None,
-               settings: SearchSettings | None = None, places: bool = True, marks: bool = True) -> SearchResult:
+               settings: SearchSettings | None = None, places: bool = True, group: bool = True,
+               marks: bool = True) -> SearchResult:
         """Passages answering ``query``, each with its matched words and best sentence marked.
+
+        ``group`` (on by default): near-identical passages of several plans are one hit, the best of them,
+        with the others as its ``copies`` (``service.groups``), so the ``k`` hits are ``k`` different
+        answers; further candidates are taken in to fill ``k``.
 
         A question naming a place (``places``, on by default) is answered from that place's plans, the place
         words left out of the search (``service.places``); the result's ``scope`` says which.
@@ -328,11 +370,17 @@ class Library:
         with self._read:
             hits = []
             for tier in tiers:  # the place's own plans first, then those above and below it (places.TIERS)
-                if len(hits) < k:
-                    hits += index.search(searched, k - len(hits), served, tier, settings)
+                n = k - len(hits)
+                if n <= 0:
+                    break
+                if group:
+                    pool = max(n, (settings or index.settings).candidates)
+                    hits += group_copies(index.search(searched, pool, served, tier, settings), n)
+                else:
+                    hits += index.search(searched, n, served, tier, settings)
             hits = [replace(h, rank=r) for r, h in enumerate(hits, 1)]
             hits = mark(hits, searched, index.embedder) if marks else hits
-        return SearchResult(query, served, hits, filters, scope)
+        return SearchResult(query, served, hits, filters, scope, group)
 
     def precedent(self, text: str, mode: str = "hybrid", filters: Filters | None = None,
                   per_plan: int = 2) -> list[PlanWordings]:
@@ -363,6 +411,33 @@ class Library:
         if not 0 <= start <= end <= len(doc.text):
             raise ValueError(f"span [{start}:{end}] is outside document {doc_id!r} (0–{len(doc.text)} characters)")
         return doc, start, end
+
+    # -- targets (chỉ tiêu) -------------------------------------------------------------------------
+    def all_targets(self) -> list[Target]:
+        """Every target of every plan, as stored with the index (extracted at once from an index built
+        before targets were stored)."""
+        index = self.index()
+        version = self._version
+        cached = getattr(self, "_targets", None)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        try:
+            rows = read_targets(self.paths.index)
+        except TargetsLoadError:
+            rows = extract_all(index.documents.values())
+        self._targets = (version, rows)
+        return rows
+
+    def targets(self, query: str = "", year: str | None = None, place: str | None = None,
+                plan: Iterable[str] = (), key: str | None = None) -> list[Target]:
+        """The targets the filters keep (``service.answers.filter_targets``), in plan and document order."""
+        return filter_targets(self.all_targets(), self.index().documents, Query.parse(query).raw if query else "",
+                              year, place, plan, key)
+
+    def target_answer(self, question: str | Query) -> TargetAnswer | None:
+        """The answer card when ``question`` asks for a target, else None (``service.answers``)."""
+        query = Query.parse(question)
+        return target_answer(query.raw, self.all_targets(), self.index().documents) if query else None
 
     # -- status -----------------------------------------------------------------------------------
     def status(self) -> dict:

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from index.hybrid import locality_values
 from ingest import Document, gazetteer
+from vntext.normalize import fold
 
-__all__ = ["PlaceScope", "scope_of", "RELATION_LABELS", "TIERS"]
+__all__ = ["PlaceScope", "scope_of", "RELATION_LABELS", "TIERS", "locality_options", "locality_key"]
 
 RELATION_LABELS = {"self": "", "parent": "cấp trên", "predecessor": "nay thuộc", "inside": "trực thuộc"}
 # The order in which a scope's plans answer: the place's own (and, for a province formed in 2025, those of the
@@ -81,3 +83,27 @@ def scope_of(text: str, documents: dict[str, Document]) -> PlaceScope | None:
     names = tuple(dict.fromkeys(m.place.full_name if m.place.level != "province" else m.place.name
                                 for m in matches))
     return PlaceScope(names, words, docs)
+
+
+def locality_options(documents) -> list[str]:
+    """The locality filter's values for ``documents`` (gazetteer keys): provinces (the 2025 ones first, then
+    those merged into them), then district-level units, then commune-level ones; by name within a level."""
+    keys = {v for d in documents for v in locality_values(d.meta)}
+
+    def order(key: str) -> tuple:
+        place = gazetteer.get(key)
+        if place is None:
+            return (9, 0, key)
+        return (gazetteer.LEVELS.index(place.level), place.status != "current", fold(place.name.lower()), key)
+
+    return sorted(keys, key=order)
+
+
+def locality_key(name: str) -> str:
+    """The gazetteer key of a locality named any way ``gazetteer.get`` knows ("dong nai", "TP.HCM",
+    "Đồng Nai/thành phố Biên Hòa"); ``ValueError`` naming it when unknown."""
+    place = gazetteer.get(name)
+    if place is None:
+        raise ValueError(f"unknown locality {name!r}: give a province, district or commune name "
+                         "(e.g. \"Đồng Nai\", \"Đồng Nai/thành phố Biên Hòa\")")
+    return place.key

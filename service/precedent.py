@@ -3,6 +3,9 @@
 Candidate passages (from the index, or any chunks) are split into sentences; each is compared with the
 pasted text on normalised syllables (``difflib.SequenceMatcher``), alone and — for a pasted paragraph —
 as runs of consecutive sentences. The best few per plan are kept, plans ordered by their best match.
+
+``usage`` tells how many plans use the same wording (near-identical, ``service.groups``) and how the
+others deviate from it: figures, names or words.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from difflib import SequenceMatcher
 from ingest import Chunk, Document
 from vntext.tokens import sentences, tokens
 
-__all__ = ["Wording", "PlanWordings", "closest_wordings"]
+from .groups import Difference, clusters, text_differences
+
+__all__ = ["Wording", "PlanWordings", "closest_wordings", "Usage", "usage"]
 
 
 @dataclass(frozen=True)
@@ -99,3 +104,44 @@ def closest_wordings(
                 break
         out.append(PlanWordings(documents[doc_id], kept))
     return sorted(out, key=lambda p: (-p.best, p.document.id))
+
+
+@dataclass(frozen=True)
+class Usage:
+    """How the plans word what a draft says: the wording most plans share (``common``: the closest to the draft
+    among the largest group of near-identical wordings), each of those plans with its differences from it
+    (none: the same words), and the plans that word it otherwise."""
+
+    common: Wording
+    plans: list[tuple[PlanWordings, tuple[Difference, ...]]]  # the plans using the common wording
+    others: list[PlanWordings]  # the plans whose closest wording is another one
+
+    @property
+    def same(self) -> list[PlanWordings]:
+        return [p for p, d in self.plans if not d]
+
+    @property
+    def deviating(self) -> list[tuple[PlanWordings, tuple[Difference, ...]]]:
+        return [(p, d) for p, d in self.plans if d]
+
+    def to_dict(self) -> dict:
+        return {"common": {"doc_id": self.common.document.id, "text": self.common.text,
+                           "start": self.common.start, "end": self.common.end},
+                "plans": len(self.plans), "same": [p.document.id for p in self.same],
+                "deviating": [{"doc_id": p.document.id, "differences": [x.to_dict() for x in d]}
+                              for p, d in self.deviating],
+                "others": [p.document.id for p in self.others]}
+
+
+def usage(plans: list[PlanWordings]) -> Usage | None:
+    """The wording most of ``plans`` share (their closest wordings, best plan first), which plans use it
+    word for word, which deviate and how; None without plans."""
+    if not plans:
+        return None
+    best = [p.wordings[0] for p in plans]
+    groups = clusters([w.text for w in best])
+    largest = max(groups, key=len)  # the first of the largest: the closest to the draft
+    common = best[largest[0][0]]
+    members = {i for i, _ in largest}
+    using = [(plans[i], text_differences(common.text, best[i].text, best[i].start)) for i in sorted(members)]
+    return Usage(common, using, [p for i, p in enumerate(plans) if i not in members])

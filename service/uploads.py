@@ -21,15 +21,20 @@ from ingest.loaders import SUPPORTED, read, safe_id
 
 __all__ = ["ACCEPTED", "MAX_BYTES", "UploadError", "CheckedUpload", "check_upload", "store_upload", "explain"]
 
-ACCEPTED = tuple(s for s in (".docx", ".pdf", ".txt", ".md") if s in SUPPORTED)
+ACCEPTED = tuple(s for s in (".docx", ".pdf", ".txt", ".md", ".doc", ".odt", ".rtf", ".html", ".htm") if s in SUPPORTED)
 MAX_BYTES = 10 * 1024 * 1024
 
 # The readers' reasons (English, for the command line) as staff should read them.
 _REASONS = (
     (r"looks binary|NUL", "tệp có vẻ là tệp nhị phân, không phải văn bản"),
-    (r"not valid UTF-8", "nội dung không phải văn bản UTF-8 hay UTF-16; hãy lưu lại tệp dưới dạng UTF-8"),
+    (r"not valid UTF-8|not UTF-8 or UTF-16", "nội dung không phải văn bản UTF-8 hay UTF-16, cũng không đọc được theo "
+     "TCVN3, VNI, VIQR hay CP1258; hãy lưu lại tệp dưới dạng UTF-8"),
+    (r"mojibake", "văn bản bị lỗi phông (lưu qua sai bảng mã) và không tự sửa được; hãy mở bằng đúng phông "
+     "rồi lưu lại dưới dạng UTF-8"),
+    (r"reads as .* equally well", "không xác định được bảng mã cũ của văn bản; hãy lưu lại dưới dạng UTF-8"),
+    (r"could not be converted", "không chuyển đổi được tệp bằng LibreOffice"),
     (r"the file is empty", "tệp rỗng"),
-    (r"no text layer", "PDF không có lớp chữ (có thể là bản scan); cần nhận dạng chữ (OCR) trước khi tải lên"),
+    (r"no text layer", "PDF không có lớp chữ và nhận dạng chữ (OCR) cũng không đọc được chữ nào"),
     (r"encrypted", "PDF được đặt mật khẩu; hãy bỏ mật khẩu rồi tải lại"),
     (r"not a readable PDF", "không phải tệp PDF hợp lệ"),
     (r"not a readable \.docx", "không phải tệp Word (.docx) hợp lệ"),

@@ -97,8 +97,8 @@ def messages(at: AppTest, kind: str) -> str:
 def test_first_visit_offers_examples_in_vietnamese(env):
     at = page()
     assert at.title[0].value.endswith("Tra cứu kế hoạch")
-    assert [t.label for t in at.tabs][-3:] == [":material/search: Tra cứu", ":material/compare: Câu chữ tiền lệ",
-                                               ":material/upload_file: Thêm kế hoạch"]
+    assert [t.label for t in at.tabs][-4:] == [":material/search: Tra cứu", ":material/table_chart: Chỉ tiêu",
+                                               ":material/compare: Câu chữ tiền lệ", ":material/upload_file: Thêm kế hoạch"]
     examples = [b.label for b in at.button if (b.key or "").startswith("ex_")]
     assert "mục tiêu nước sạch nông thôn 2030" in examples and "chỉ tiêu BHXH Đồng Nai 2025" in examples
     assert not citations(at)
@@ -345,3 +345,15 @@ def test_a_place_in_the_question_shows_as_a_chip_that_can_be_removed(env):
     chip[0].click().run()
     assert not [b for b in at.button if b.key == "place_chip"]
     assert not all(c.split(", mục")[0].endswith(dong_nai) for c in citations(at))
+
+
+def test_a_rebuilds_skipped_files_stay_named_after_the_page_reruns(env):
+    (env.corpus / "hong.txt").write_bytes(bytes(range(256)) * 40)
+    (env.corpus / ".an.txt").write_text(NEW_PLAN, encoding="utf-8")
+    at = page()
+    at.sidebar.button[0].click().run()  # "Cập nhật chỉ mục": builds, then reruns the page
+    for _ in range(2):  # and again on the next interaction
+        warned = messages(at, "warning")
+        assert "Bỏ qua" in warned and "hong.txt" in warned and ".an.txt" in warned, warned
+        assert any("7 tệp: đọc được 5" in str(c.value) for c in at.sidebar.caption), [c.value for c in at.sidebar.caption]
+        at.run()

@@ -51,8 +51,8 @@ def test_search_json(session_index, mode):
     out = run("index", "search", query, "-k", "3", "--mode", mode, "--json", "--index", str(session_index.index_dir))
     assert out.returncode == 0, out.stderr
     row = json.loads(out.stdout)
-    assert set(row) == {"query", "mode", "hits"}
-    assert row["mode"] == mode
+    assert set(row) == {"query", "mode", "grouped", "hits"}
+    assert row["mode"] == mode and row["grouped"] is True and all("copies" in h for h in row["hits"])
     check_hits(row, query, 3)
     if mode != "dense":
         assert any(WATER_004 in h["text"] for h in row["hits"])

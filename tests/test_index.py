@@ -122,8 +122,10 @@ def test_index_is_a_link_to_a_versioned_directory_without_leftovers(session_inde
     target = link.resolve()
     assert target.parent == link.parent.resolve() and target.name.startswith("index-")
     assert store_entries(link.parent) == sorted(["index", target.name])
-    assert {p.name for p in target.iterdir()} == {"manifest.json", "chunks.jsonl", "documents.jsonl", "bm25",
-                                                  "dense.faiss"}
+    assert {p.name for p in target.iterdir()} == {
+        "manifest.json", "chunks.jsonl", "documents.jsonl", "bm25", "dense.faiss", "chunks.jsonl.offsets.npy",
+        "documents.jsonl.offsets.npy", "documents.ids.json", "facets.json", "doc_rows.order.npy",
+        "doc_rows.start.npy", "targets.jsonl"}
     assert not list(target.rglob("*.pkl")) and not list(target.rglob("*.pickle"))
 
 

@@ -172,7 +172,7 @@ def _bad_files(tmp_path: Path) -> dict[str, str]:
         "latin1.txt": ("Größe des Wassers: café".encode("latin-1"), "UTF-8"),
         "bad.json": (b'{"id": "x", "text": ', "invalid JSON"),
         "norecords.json": (b'{"title": "no id"}', "needs a non-empty 'id'"),
-        "notes.rtf": (b"{\\rtf1 hello}", "unsupported file type .rtf"),
+        "notes.wpd": (b"WordPerfect", "unsupported file type .wpd"),
         "README": (b"no extension", "unsupported file type (none)"),
         "broken.docx": (b"PK\x03\x04 not really a zip", "not a readable .docx"),
         "broken.pdf": (b"%PDF-1.4 garbage", "PDF"),
@@ -191,7 +191,7 @@ def _bad_files(tmp_path: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("name", ["empty.txt", "blank.md", "nul.txt", "image.txt", "latin1.txt", "bad.json",
-                                  "norecords.json", "notes.rtf", "README", "broken.docx", "broken.pdf", "scan.pdf"])
+                                  "norecords.json", "notes.wpd", "README", "broken.docx", "broken.pdf", "scan.pdf"])
 def test_bad_file_raises_ingest_error_naming_it(tmp_path, name):
     expected = _bad_files(tmp_path)
     with pytest.raises(IngestError) as err:
@@ -207,6 +207,7 @@ def test_folder_with_good_and_bad_files_loads_the_good_and_reports_each_bad(tmp_
     (tmp_path / "sub" / "good16.txt").write_bytes(PLAN.encode("utf-16"))
     make_docx(tmp_path / "sub" / "word.docx")
     (tmp_path / ".hidden.txt").write_text("ignored")
+    expected[".hidden.txt"] = "hidden file"
     corpus = ingest.load(tmp_path)
     assert sorted(d.id for d in corpus.documents) == ["good", "good16", "word"]
     assert len(corpus.errors) == len(expected), corpus.errors
@@ -217,14 +218,16 @@ def test_folder_with_good_and_bad_files_loads_the_good_and_reports_each_bad(tmp_
     assert all(c.doc_id in {"good", "good16", "word"} for c in corpus.chunks)
 
 
-def test_same_document_id_twice_keeps_the_first_and_reports_the_second(tmp_path):
+def test_same_base_name_twice_keeps_both_under_distinct_ids(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     (tmp_path / "a" / "plan.txt").write_text(PLAN)
     (tmp_path / "b" / "plan.md").write_text(PLAN)
+    (tmp_path / "b" / "plan.txt").write_text(PLAN)
     corpus = ingest.load(tmp_path)
-    assert [d.id for d in corpus.documents] == ["plan"]
-    assert len(corpus.errors) == 1 and "already taken" in corpus.errors[0] and "plan.md" in corpus.errors[0]
+    ids = [d.id for d in corpus.documents]
+    assert ids == ["plan", "plan.md", "plan.txt"]
+    assert not corpus.errors
 
 
 def test_load_of_the_bundled_corpus_is_clean(corpus):

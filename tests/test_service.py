@@ -48,7 +48,8 @@ def test_builds_and_answers_by_keywords_with_marks(lib):
 
 def test_contract_of_a_result(lib):
     d = lib.search("nuoc sach nong thon", k=2).to_dict()
-    assert set(d) == {"query", "mode", "hits"} and d["query"] == "nuoc sach nong thon"
+    assert set(d) == {"query", "mode", "grouped", "hits"} and d["query"] == "nuoc sach nong thon"
+    assert d["grouped"] is True and all(isinstance(h["copies"], list) for h in d["hits"])
     hit = d["hits"][0]
     doc = lib.document(hit["doc_id"]).text
     assert doc[hit["start"]:hit["end"]] == hit["text"]
