@@ -3,7 +3,9 @@
 
 Hit@1, Recall@5, Recall@10, MRR@10 and nDCG@10 (ranx) for each mode, overall and per kind, with the query
 latency. A hit is relevant to a gold quote when its cited span covers at least half of the quote.
-Without --index, the index is built from --corpus (default corpus/) with the index defaults, embeddings cached.
+Questions are asked through the service (``service.Library.search``: a question naming a place is answered
+from that place's plans), as the page and the API ask them. Without --index, the index is built from --corpus
+(default corpus/) with the index defaults into a temporary folder, embeddings cached.
 --benchmark alqac2022 evaluates the public legal set instead (../shared/benchmarks or $PLANS_BENCHMARKS).
 --sweep runs ``python -m eval.sweep`` with the remaining arguments; --targets runs ``python -m eval.targets``
 (extraction of targets against eval/targets_gold.jsonl, and the answer cards).
@@ -18,6 +20,7 @@ import json
 import sys
 from pathlib import Path
 
+from index.embedding_cache import default_cache_dir
 from index.hybrid import DEFAULTS, MODES, QUERY_TIME
 from index.milvus import SERVER_FUSIONS
 
@@ -26,6 +29,7 @@ from .backends import BACKENDS, evaluate_both
 from .indexes import alqac_index, from_folder
 from .relevance import load_questions
 from .runner import evaluate, format_report, missing_golds
+from .service_index import ServiceIndex, library_index
 
 BENCHMARKS = (alqac.NAME,)
 
@@ -74,13 +78,15 @@ def _args(argv):
 def _index(args):
     if args.benchmark:
         return alqac_index(args.modes, **args.param), f"{args.benchmark} articles"
-    if args.index:
-        from index.hybrid import HybridIndex
+    if args.backend == "milvus":  # the bare index, loaded into Milvus as it is (eval.backends)
+        return from_folder(args.corpus, args.modes, **args.param), f"{args.corpus}/ (built, embeddings cached)"
+    if args.index:  # asked through the service, as the page and the API ask it
+        from service.library import Library, Paths
 
-        idx = HybridIndex.load(args.index)
+        idx = ServiceIndex(Library(Paths(Path(args.corpus), Path(args.index), Path(default_cache_dir()))))
         idx.params.update(args.param)
         return idx, args.index
-    return from_folder(args.corpus, args.modes, **args.param), f"{args.corpus}/ (built, embeddings cached)"
+    return library_index(args.corpus, args.modes, **args.param), f"{args.corpus}/ (built, embeddings cached)"
 
 
 def main(argv=None) -> int:

@@ -18,10 +18,11 @@ from index.hybrid import MODES
 
 from . import alqac
 from .__main__ import parse_param
-from .indexes import alqac_index, from_folder
+from .indexes import alqac_index
 from .metrics import METRICS
 from .relevance import load_questions
 from .runner import evaluate, format_report
+from .service_index import library_index
 
 TOLERANCE = 0.02
 
@@ -45,7 +46,7 @@ def main(argv=None) -> int:
     old = json.loads(Path(args.out).read_text(encoding="utf-8")) if Path(args.out).exists() else {}
 
     questions = load_questions(args.questions)
-    report = evaluate(from_folder("corpus", MODES, **params), questions, MODES, keep_hits=False)
+    report = evaluate(library_index("corpus", MODES, **params), questions, MODES, keep_hits=False)
     print(format_report(report, args.questions))
     out = {
         "command": f"python -m eval --questions {args.questions}{extra}",

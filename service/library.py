@@ -353,7 +353,8 @@ class Library:
 
     # -- reading ----------------------------------------------------------------------------------
     def search(self, query: str | Query, k: int = 10, mode: str = "hybrid", filters: Filters | None = None,
-               settings: SearchSettings | None = None, places: bool = True, group: bool = True) -> SearchResult:
+               settings: SearchSettings | None = None, places: bool = True, group: bool = True,
+               marks: bool = True) -> SearchResult:
         """Passages answering ``query``, each with its matched words and best sentence marked.
 
         ``group`` (on by default): near-identical passages of several plans are one hit, the best of them,
@@ -364,6 +365,7 @@ class Library:
         words left out of the search (``service.places``); the result's ``scope`` says which.
         Raises ``QueryError`` for a query that is too long or not text, ``ValueError`` for a bad mode or
         ``k``. Before the index has vectors, any mode is answered by BM25 and the result says so.
+        ``marks=False`` leaves the matched words and best sentence unmarked (the evaluation: ranking only).
         """
         query, filters = Query.parse(query), filters or Filters()
         if not 1 <= k <= 1000:
@@ -371,18 +373,27 @@ class Library:
         index = self.index()
         served = mode if mode in index.modes else "bm25"
         scope = scope_of(query.raw, index.documents) if places and query else None
-        searched = query
+        searched, tiers = query, [filters]
         if scope is not None and scope.docs:
             allowed = frozenset(scope.docs)
+            tiers = [replace(filters, doc_ids=filters.doc_ids & t if filters.doc_ids else t) for t in scope.tiers()
+                     if not filters.doc_ids or filters.doc_ids & t]
             filters = replace(filters, doc_ids=filters.doc_ids & allowed if filters.doc_ids else allowed)
+            tiers = tiers or [filters]
             searched = Query.parse(scope.query) or query  # a question that was only a place keeps its words
         with self._read:
-            if group:
-                pool = max(k, (settings or index.settings).candidates)
-                hits = group_copies(index.search(searched, pool, served, filters, settings), k)
-            else:
-                hits = index.search(searched, k, served, filters, settings)
-            hits = mark(hits, searched, index.embedder)
+            hits = []
+            for tier in tiers:  # the place's own plans first, then those above and below it (places.TIERS)
+                n = k - len(hits)
+                if n <= 0:
+                    break
+                if group:
+                    pool = max(n, (settings or index.settings).candidates)
+                    hits += group_copies(index.search(searched, pool, served, tier, settings), n)
+                else:
+                    hits += index.search(searched, n, served, tier, settings)
+            hits = [replace(h, rank=r) for r, h in enumerate(hits, 1)]
+            hits = mark(hits, searched, index.embedder) if marks else hits
         return SearchResult(query, served, hits, filters, scope, group)
 
     def precedent(self, text: str, mode: str = "hybrid", filters: Filters | None = None,

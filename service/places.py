@@ -16,9 +16,14 @@ from index.hybrid import locality_values
 from ingest import Document, gazetteer
 from vntext.normalize import fold
 
-__all__ = ["PlaceScope", "scope_of", "RELATION_LABELS", "locality_options", "locality_key"]
+__all__ = ["PlaceScope", "scope_of", "RELATION_LABELS", "TIERS", "locality_options", "locality_key"]
 
 RELATION_LABELS = {"self": "", "parent": "cấp trên", "predecessor": "nay thuộc", "inside": "trực thuộc"}
+# The order in which a scope's plans answer: the place's own (and, for a province formed in 2025, those of the
+# provinces merged into it), then those of the units inside it and of the province above it. Without it a
+# question naming Biên Hòa was answered from Đồng Nai's plan (the place words are not searched, and the
+# province's plan says the same things), one naming Đồng Nai from Biên Hòa's.
+TIERS = (("self", "predecessor"), ("inside", "parent"))
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,11 @@ class PlaceScope:
     names: tuple[str, ...]  # as the gazetteer names them: "Đồng Nai", "thành phố Biên Hòa"
     query: str  # the question without the place mentions
     docs: dict  # doc id -> relation of the plan's locality to the place asked: self, inside, parent, predecessor
+
+    def tiers(self) -> list[frozenset]:
+        """The scope's plans in the order they answer (``TIERS``), empty tiers left out."""
+        out = [frozenset(d for d, r in self.docs.items() if r in tier) for tier in TIERS]
+        return [t for t in out if t]
 
     def to_dict(self) -> dict:
         return {"names": list(self.names), "plans": len(self.docs),

@@ -212,8 +212,9 @@ def _params(flags: list[str]) -> dict:
 
 @pytest.mark.slow
 def test_figures_on_our_questions_match_expected(session_index):
-    from eval.indexes import from_folder
     from eval.runner import evaluate
+    from eval.service_index import ServiceIndex, library_index
+    from service.library import Library, Paths
 
     expected = _expected()
     digest = hashlib.sha256(QUESTIONS.read_bytes()).hexdigest()
@@ -221,9 +222,11 @@ def test_figures_on_our_questions_match_expected(session_index):
         f"eval/questions.jsonl changed since eval/expected.json was written: run `{expected['command']}` "
         f"and update eval/expected.json")
     params = _params(expected.get("params", []))
-    # with the defaults, the session's index (built by conftest.py from corpus/, embeddings cached once)
-    idx = session_index.loaded if not params else from_folder(ROOT / "corpus", progress=False,
-                                                               cache_dir=session_index.cache_dir, **params)
+    # asked through the service, as `python -m eval` asks; with the defaults, the session's index (built by
+    # conftest.py from corpus/, embeddings cached once)
+    idx = (ServiceIndex(Library(Paths(ROOT / "corpus", session_index.index_dir, session_index.cache_dir)))
+           if not params else library_index(ROOT / "corpus", progress=False, cache_dir=session_index.cache_dir,
+                                            **params))
     report = evaluate(idx, load_questions(QUESTIONS), list(expected["questions"]), keep_hits=False)
     assert not _check(report, expected["questions"], expected["tolerance"])
 
