@@ -27,10 +27,23 @@ def need(*names: str, package: str) -> str:
     raise ExternalError(f"{names[0]} is not installed (Debian/Ubuntu: apt-get install {package})")
 
 
+def _own_address_space() -> None:
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+
+
 def run(cmd: list[str], timeout: float, env: dict | None = None, cwd: str | None = None) -> bytes:
-    """stdout of ``cmd``; the process group is killed after ``timeout`` seconds."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                            start_new_session=True, env=env, cwd=cwd)
+    """stdout of ``cmd``; the process group is killed after ``timeout`` seconds. In a reader worker
+    (``ingest.sandbox``) the worker's time limit is extended by ``timeout`` first, and the program gets the
+    address space its hard limit allows rather than the worker's soft one (its timeout bounds it)."""
+    from . import sandbox
+
+    sandbox.extend(timeout)
+    worker = sandbox.in_worker()  # single-threaded there: preexec_fn is safe
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,  # noqa: S603
+                            start_new_session=True, env=env, cwd=cwd, preexec_fn=_own_address_space if worker else None)
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

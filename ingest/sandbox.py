@@ -21,21 +21,38 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .limits import IngestError, LimitError, Limits, current
 
-__all__ = ["run", "map", "Pool", "pool"]
+__all__ = ["run", "map", "Pool", "pool", "extend", "in_worker"]
 
 # A worker that has grown past this (its peak resident memory) is replaced after its task.
 RECYCLE_RSS = 512 * 1024 * 1024
 _ROOT = str(Path(__file__).resolve().parent.parent)
 
 
+_conn = None  # in a worker: the pipe to the parent
+
+
+def in_worker() -> bool:
+    return _conn is not None
+
+
+def extend(seconds: float) -> None:
+    """In a worker: ask for ``seconds`` more before the time limit, because a program of ours with its own
+    timeout (Tesseract on a page, LibreOffice on a file: ``ingest.external``) is about to run. Elsewhere: nothing."""
+    if _conn is not None:
+        _conn.send(("more", float(seconds), 0))
+
+
 def _serve(conn, memory_bytes: int) -> None:
     """A worker: run the tasks sent on ``conn`` until it closes."""
+    global _conn
+    _conn = conn
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which stops us
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes if hard == resource.RLIM_INFINITY
@@ -169,10 +186,7 @@ class Pool:
         try:
             try:
                 worker.conn.send((fn, args))
-                if not worker.conn.poll(limits.seconds):
-                    self.stats["killed"] += 1
-                    raise limits.refuse(_name(args), "reading it took longer", "seconds")
-                status, value, rss = worker.conn.recv()
+                status, value, rss = self._reply(worker, limits, args)
             except (EOFError, OSError):
                 code = worker.exitcode()
                 how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
@@ -194,6 +208,19 @@ class Pool:
                 self._idle.put(worker)
             else:
                 self._drop(worker)
+
+    def _reply(self, worker: _Worker, limits: Limits, args) -> tuple:
+        """The worker's answer, within the time limit plus what it asked for to run programs that have
+        timeouts of their own (``extend``); a worker past it is refused (and then killed)."""
+        deadline = time.monotonic() + limits.seconds
+        while True:
+            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                self.stats["killed"] += 1
+                raise limits.refuse(_name(args), "reading it took longer", "seconds")
+            status, value, rss = worker.conn.recv()
+            if status != "more":
+                return status, value, rss
+            deadline += value
 
     def map(self, fn, items, *args, limits: Limits | None = None, workers: int | None = None) -> list:
         """``[fn(item, *args) or the IngestError it raised, ...]`` in the order of ``items``, ``workers`` at

@@ -140,6 +140,29 @@ def test_a_scanned_page_is_read_by_ocr_without_its_header_page_number_and_stamp(
 
 
 @needs_ocr
+def test_ocr_in_a_reader_worker_is_given_its_own_time(tmp_path):
+    """A worker's time limit (1 s here) is extended by each page's OCR timeout: a scan is not refused for
+    the seconds Tesseract takes, while a file that stalls in our own code still is."""
+    from ingest.limits import Limits
+
+    render_scan(SCANNED, tmp_path / "scan.pdf", noise=0.001, angle=0.5, size=60)
+    t0 = time.monotonic()
+    [(doc, chunks)] = ingest.read_file(tmp_path / "scan.pdf", limits=Limits(seconds=1))
+    assert time.monotonic() - t0 > 1  # longer than the limit itself: the extension was used
+    assert doc.meta.ocr_pages == (1,) and chunks and "95%" in doc.text
+
+
+@needs_lo
+def test_libreoffice_in_a_reader_worker_is_given_its_own_time_and_memory(office):
+    """Under the worker's 1 s limit and its address-space cap, a conversion still runs to its own timeout."""
+    from ingest.limits import Limits
+
+    folder, _ = office
+    [(doc, chunks)] = ingest.read_file(folder / "cu.doc", limits=Limits(seconds=1, memory_bytes=512 * 2**20))
+    assert chunks and doc.meta.converted.startswith("LibreOffice .doc")
+
+
+@needs_ocr
 def test_a_pdf_with_one_scanned_page_keeps_both_pages_and_their_numbers(tmp_path, monkeypatch):
     from pypdf import PdfWriter
 
