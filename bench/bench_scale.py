@@ -35,7 +35,7 @@ from index.dense import KINDS  # noqa: E402
 
 RESULTS = HERE / "results"
 PARTS = ("bm25", *KINDS, "index")
-LOADS = ("python", "rows", "bm25", "bm25:copy", *KINDS, *(f"{k}:copy" for k in KINDS), "index")
+LOADS = ("python", "rows", "bm25", "bm25:copy", *KINDS, *(f"{k}:copy" for k in KINDS), "index", "first-answer")
 
 
 def _run(*args: str, timeout: float | None = None) -> dict:

@@ -113,7 +113,9 @@ def aims(results: dict) -> str:
              _verdict("load", ld["index"]["load_s"], AIMS["load_s"], "s",
                       f"; reading every line of documents and chunks into objects (the store before rows were "
                       f"read on demand): {ld['rows']['load_s']:.1f} s, "
-                      f"BM25 (mapped) {ld['bm25']['load_s']:.2f} s, {auto} (mapped) {ld[auto]['load_s']:.2f} s"),
+                      f"BM25 (mapped) {ld['bm25']['load_s']:.2f} s, {auto} (mapped) {ld[auto]['load_s']:.2f} s"
+                      + (f"; first answer {ld['first-answer']['first_answer_s']:.1f} s after the load began (it "
+                         f"waits for the checksums of the large files)" if "first-answer" in ld else "")),
              _verdict("RSS (after load, after hybrid queries)", rss, AIMS["rss_mb"], "MB",
                       f"; anonymous {q['after_queries']['anon_mb']:,.0f} MB (every line as objects would add "
                       f"{ld['rows']['anon_mb'] - ld['python']['anon_mb']:,.0f} MB), mapped files "
