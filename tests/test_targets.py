@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 import ingest
 from api.app import create_app
 from eval.targets import check_gold, evaluate, load_gold
+from index.store import IndexLoadError
 from ingest.loaders import Source
 from service import Library, Paths
 from service.answers import answer
@@ -183,12 +184,14 @@ def test_rebuild_extracts_only_changed_plans(tmp_path):
     assert entry["extracted"] == [DOC_IDS["004"]] and len(entry["reused"]) == 4
     water = [t for t in lib.all_targets() if t.key == "nuoc_sach" and t.doc_id == DOC_IDS["004"]]
     assert [t.value for t in water] == [93]
-    # A damaged file is refused with a message; the library then extracts from its documents.
+    # A damaged file is refused with a message; the index it belongs to fails its checksum (index/checksums.py)
+    # and the library says how to rebuild, rather than answering from it.
     (tmp_path / "index" / "targets.jsonl").write_text("{not json\n", encoding="utf-8")
     with pytest.raises(TargetsLoadError, match="damaged"):
         read_targets(tmp_path / "index")
     lib2 = Library(Paths(tmp_path / "corpus", tmp_path / "index", tmp_path / "cache"), dense=False)
-    assert len(lib2.all_targets()) == entry["count"]
+    with pytest.raises(IndexLoadError, match=r"targets\.jsonl.*rebuild"):
+        lib2.all_targets()
 
 
 @pytest.mark.slow
