@@ -79,25 +79,25 @@ def sandbox_cost(n: int) -> None:
     files = [plans[i % len(plans)] for i in range(n)]
     limits, words = Limits(), ingest.DEFAULT_MAX_WORDS
     reused = sandbox.Pool(1)
-    reused.run(ingest._read_and_parse, files[0], words, limits=limits)  # started once, before timing
+    reused.run(ingest.read_and_parse, files[0], words, limits=limits)  # started once, before timing
     totals = dict.fromkeys(("in this process (no time or memory limit)", "one reused worker",
                             "a fresh process per file"), 0.0)
     for f in files:
         for what in totals:
             t0 = time.perf_counter()
             if what.startswith("in this"):
-                ingest._read_and_parse(f, words, limits)
+                ingest.read_and_parse(f, words, limits)
             elif what.startswith("one reused"):
-                reused.run(ingest._read_and_parse, f, words, limits=limits)
+                reused.run(ingest.read_and_parse, f, words, limits=limits)
             else:
                 fresh = sandbox.Pool(1)
-                fresh.run(ingest._read_and_parse, f, words, limits=limits)
+                fresh.run(ingest.read_and_parse, f, words, limits=limits)
                 fresh.close()
             totals[what] += time.perf_counter() - t0
     reused.close()
     two = sandbox.Pool(2)
     t0 = time.perf_counter()
-    two.map(ingest._read_and_parse, files, words, limits=limits)
+    two.map(ingest.read_and_parse, files, words, limits=limits)
     totals["two workers at once (started within)"] = time.perf_counter() - t0
     two.close()
     here = totals["in this process (no time or memory limit)"]

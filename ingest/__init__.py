@@ -21,7 +21,7 @@ from .loaders import SUPPORTED, IngestError, Source, read, safe_id
 from .metadata import DocumentMeta, citation, extract, issuer
 from .structure import body_end, parse
 
-__all__ = ["Document", "Corpus", "load", "load_sources", "files", "supported_files", "unique_id", "renamed", "assemble", "read_and_parse",
+__all__ = ["Document", "Corpus", "load", "files", "supported_files", "unique_id", "renamed", "assemble", "read_and_parse",
            "document_from", "read_file", "IngestError", "LimitError", "Limits", "Chunk", "citation", "issuer",
            "DocumentMeta"]
 
@@ -150,41 +150,12 @@ def supported_files(paths) -> tuple[list[Path], list[str]]:
     return [f for f in found if f.suffix.lower() in SUPPORTED], skipped
 
 
-def _read_and_parse(path: Path, max_words: int, limits: Limits) -> tuple[list[str], list]:
-    return read_and_parse(path, max_words, limits)
-
-
 def read_file(path, max_words: int = DEFAULT_MAX_WORDS, limits: Limits | None = None) -> list:
     """One file read and parsed in a worker process within ``limits`` (default: ``ingest.limits.current()``):
     [(document, chunks) or the message why that document is left out, ...]. Raises ``IngestError`` (a
     ``LimitError`` when over a limit) naming the file."""
-    _, parsed = sandbox.run(_read_and_parse, Path(path), max_words, limits=limits)
+    _, parsed = sandbox.run(read_and_parse, Path(path), max_words, limits=limits)
     return [one for _, one in parsed]
-
-
-def _read(path: Path, limits: Limits) -> tuple[list[str], list[Source]]:
-    warnings: list[str] = []
-    return warnings, read(path, warn=warnings.append, limits=limits)
-
-
-def load_sources(paths) -> tuple[list[Source], list[str]]:
-    """Read every file under ``paths`` (in worker processes, within the limits), each document under its
-    ``unique_id``; unreadable ones become error messages, the rest go in."""
-    found, errors = supported_files(paths)
-    sources, seen = [], set()
-    for f, result in zip(found, sandbox.map(_read, found), strict=True):
-        if isinstance(result, IngestError):
-            errors.append(str(result))
-            continue
-        errors.extend(result[0])
-        for s in result[1]:
-            doc_id = unique_id(s, f, seen)
-            if doc_id is None:
-                errors.append(f"{f}: record skipped, document id {s.id!r} already taken by another file")
-                continue
-            seen.add(doc_id)
-            sources.append(replace(s, id=doc_id))
-    return sources, errors
 
 
 def load(paths="corpus", max_words: int = DEFAULT_MAX_WORDS, workers: int | None = None,
@@ -193,4 +164,4 @@ def load(paths="corpus", max_words: int = DEFAULT_MAX_WORDS, workers: int | None
     reader pool's size) within ``limits`` into documents and chunks; unreadable files become messages in
     ``errors``."""
     found, skipped = supported_files(paths)
-    return assemble(found, skipped, sandbox.map(_read_and_parse, found, max_words, limits=limits, workers=workers))
+    return assemble(found, skipped, sandbox.map(read_and_parse, found, max_words, limits=limits, workers=workers))

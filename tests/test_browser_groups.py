@@ -7,16 +7,14 @@ fixtures, over this module's ``plans``). Saves docs/screenshot-groups.png.
 
 from __future__ import annotations
 
-import shutil
 import time
 
 import pytest
 import test_browser
 from test_browser import ROOT, playwright_api, screenshot_on_failure
-from test_groups import DONG_NAI, reissued
+from test_groups import reissued_library
 
-from service import Library, Paths
-from tests.conftest import CORPUS
+from service import Paths
 
 pytestmark = pytest.mark.browser
 browser, server, app_page = test_browser.browser, test_browser.server, test_browser.page  # over ``plans`` below
@@ -24,14 +22,7 @@ browser, server, app_page = test_browser.browser, test_browser.server, test_brow
 
 @pytest.fixture(scope="module")
 def plans(tmp_path_factory) -> Paths:
-    base = tmp_path_factory.mktemp("browser-groups")
-    shutil.copytree(CORPUS, base / "corpus")
-    text = DONG_NAI.read_text(encoding="utf-8")
-    (base / "corpus" / "kh_binh_duong.txt").write_text(reissued(text, "Bình Dương", 3), encoding="utf-8")
-    (base / "corpus" / "kh_long_an.txt").write_text(reissued(text, "Long An", 5), encoding="utf-8")
-    paths = Paths(base / "corpus", base / "store" / "index", base / "cache")
-    Library(paths, dense=False).build()
-    return paths
+    return reissued_library(tmp_path_factory.mktemp("browser-groups"))
 
 
 def ask(page, question: str) -> None:

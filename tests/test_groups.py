@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -54,17 +55,21 @@ def test_clusters_are_greedy_in_rank_order():
 
 
 # -- the library ---------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def lib(tmp_path_factory) -> Library:
-    """The five plans and the Đồng Nai plan re-issued by Bình Dương and Long An, keyword search only."""
-    base = tmp_path_factory.mktemp("groups")
+def reissued_library(base: Path) -> Paths:
+    """The five plans and the Đồng Nai plan re-issued by Bình Dương and Long An under ``base``, indexed for
+    keyword search only."""
     shutil.copytree(CORPUS, base / "corpus")
     text = DONG_NAI.read_text(encoding="utf-8")
     (base / "corpus" / "kh_binh_duong.txt").write_text(reissued(text, "Bình Dương", 3), encoding="utf-8")
     (base / "corpus" / "kh_long_an.txt").write_text(reissued(text, "Long An", 5), encoding="utf-8")
-    library = Library(Paths(base / "corpus", base / "index", base / "cache"), dense=False)
-    library.build()
-    return library
+    paths = Paths(base / "corpus", base / "store" / "index", base / "cache")
+    Library(paths, dense=False).build()
+    return paths
+
+
+@pytest.fixture(scope="module")
+def lib(tmp_path_factory) -> Library:
+    return Library(reissued_library(tmp_path_factory.mktemp("groups")), dense=False)
 
 
 QUESTION = "tỷ lệ tham gia bảo hiểm y tế"
